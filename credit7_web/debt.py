@@ -1,0 +1,313 @@
+"""A loan's debt on any date: the one computation the dashboard, documents and payments share.
+
+The core, `debt_on`, works on plain data (`Terms`, `Payment`) so it can be tested by properties;
+`loan_debt` reads the same data from the database. Nothing here is stored: debt is always
+recomputed from the contract and its payments, day by day, as PRODUCT.md describes:
+
+- day k of the loan is the calendar day start + k (k = 1, 2, …); on the start day nothing accrues;
+- each day accrues simple interest on the outstanding principal at the base rate, rounded half-up
+  to a kopeck (`pricing.daily_interest_kop`), except while the first-loan promo holds;
+- the promo holds on days up to the original due date while no prolongation has happened; from the
+  first overdue day or from a prolongation day on, the base rate runs (never retroactively);
+- a prolongation day already lies under the moved due date: it is not overdue, and its interest
+  runs at the base rate (it is "accrued to date" for the prolongation payment made that day);
+- each overdue day (a day after the due date in effect) adds a penalty of
+  round_half_up(outstanding principal × 20 % / 365), and interest keeps running;
+- interest + penalties + paid services never exceed 100 % of the principal: the day that reaches
+  the cap is cut short (its interest first, then its penalty) and nothing accrues afterwards;
+- the price of extra services the borrower chose is repaid with the loan (a debt of its own,
+  counted under the cap from the first day);
+- a payment is applied on its date after that day's accrual: penalty, then overdue interest, then
+  current interest, then extra services, then principal. A payment larger than the whole debt is
+  applied only up to the debt; the excess is reported as `overpaid_kop` (the payments module
+  refunds or refuses it);
+- once principal, interest, penalty and services are all paid, the loan is closed and nothing
+  accrues.
+
+Interest is split for the repayment order: *overdue* interest is unpaid interest whose payment
+date has passed — the interest of the term once the due date has gone by unpaid, and all interest
+accrued on overdue days; *current* interest is interest accrued before a due date still ahead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+from sqlmodel import Session, col, select
+
+from credit7_web import tariff
+from credit7_web.models import Loan, Operation, OperationKind
+from credit7_web.money import round_half_up
+from credit7_web.pricing import charges_cap_kop, daily_interest_kop
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a contract fixes for debt: amounts in kopecks, dates in the Moscow calendar.
+
+    `due` is the due date in effect now (already moved by any prolongations); `original_due` is
+    the due date at signing. `prolongations` are the days prolongations happened, in any order:
+    the n-th one moved the due date to original_due + n × PROLONGATION_DAYS, and the last one to
+    `due`.
+    """
+
+    principal_kop: int
+    start: date
+    due: date
+    original_due: date
+    promo: bool = False
+    services_kop: int = 0
+    prolongations: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money the borrower paid towards the loan on a business date (positive kopecks)."""
+
+    on: date
+    amount_kop: int
+
+
+@dataclass(frozen=True)
+class Debt:
+    """The state of a loan at the end of the business day `on` (after that day's payments)."""
+
+    on: date
+    due: date  # the due date in effect on `on`
+    principal_kop: int  # outstanding principal
+    interest_kop: int  # unpaid current interest (its due date is still ahead)
+    overdue_interest_kop: int  # unpaid interest whose due date has passed
+    penalty_kop: int  # unpaid penalty
+    services_kop: int  # unpaid extra services: their price is repaid with the loan
+    total_kop: int  # everything to pay today to close the loan
+    charges_accrued_kop: int  # interest + penalty ever accrued (services not included)
+    paid_kop: int  # payments applied to the loan
+    overpaid_kop: int  # paid beyond the debt, not applied
+    days_left: int | None  # days to the due date; None when overdue or closed
+    days_overdue: int
+    overdue: bool
+    capped: bool  # interest + penalty + services reached the 100 % cap; accrual has stopped
+    closed: bool  # everything is paid
+
+    @property
+    def all_interest_kop(self) -> int:
+        """Unpaid interest, current and overdue together."""
+        return self.interest_kop + self.overdue_interest_kop
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One payment of the schedule; a payday loan has a single one, on the due date."""
+
+    date: date
+    principal_kop: int
+    interest_kop: int
+    total_kop: int
+    penalty_kop: int = 0
+    services_kop: int = 0
+
+
+def penalty_per_day_kop(principal_kop: int) -> int:
+    """One overdue day's penalty on the overdue principal, rounded half-up to a kopeck."""
+    return round_half_up(principal_kop * tariff.PENALTY_RATE_YEAR / tariff.DAYS_IN_YEAR)
+
+
+def due_in_effect(terms: Terms, day: date) -> date:
+    """The due date that holds on `day`: each prolongation on or before it has moved it."""
+    done = sum(1 for p in terms.prolongations if p <= day)
+    if done >= len(terms.prolongations):
+        return terms.due
+    return terms.original_due + timedelta(days=tariff.PROLONGATION_DAYS * done)
+
+
+def promo_on(terms: Terms, day: date) -> bool:
+    """Whether the first-loan promo rate applies to `day`'s interest."""
+    return (
+        terms.promo and day <= terms.original_due and not any(p <= day for p in terms.prolongations)
+    )
+
+
+def _rate(terms: Terms, day: date) -> Fraction:
+    return tariff.FIRST_LOAN_PROMO_RATE if promo_on(terms, day) else tariff.DAILY_RATE
+
+
+class _Ledger:
+    """The running balances of one loan while its days are replayed."""
+
+    def __init__(self, terms: Terms) -> None:
+        self.principal = terms.principal_kop
+        self.current = 0  # current interest
+        self.overdue = 0  # overdue interest
+        self.penalty = 0
+        self.services = terms.services_kop
+        self.accrued = 0
+        self.room = max(charges_cap_kop(terms.principal_kop) - terms.services_kop, 0)
+        self.paid = 0
+        self.overpaid = 0
+
+    @property
+    def total(self) -> int:
+        return self.principal + self.current + self.overdue + self.penalty + self.services
+
+    @property
+    def accruing(self) -> bool:
+        return self.principal > 0 and self.room > 0
+
+    def fall_due(self) -> None:
+        """The due date has passed: current interest is now overdue."""
+        self.overdue += self.current
+        self.current = 0
+
+    def accrue(self, interest: int, penalty: int, overdue_day: bool) -> None:
+        interest = min(interest, self.room)
+        self.room -= interest
+        penalty = min(penalty, self.room)
+        self.room -= penalty
+        if overdue_day:
+            self.overdue += interest
+        else:
+            self.current += interest
+        self.penalty += penalty
+        self.accrued += interest + penalty
+
+    def pay(self, amount: int) -> None:
+        applied = min(amount, self.total)
+        self.paid += applied
+        self.overpaid += amount - applied
+        left = applied
+        for bucket in ("penalty", "overdue", "current", "services", "principal"):
+            part = min(left, getattr(self, bucket))
+            setattr(self, bucket, getattr(self, bucket) - part)
+            left -= part
+
+
+def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
+    """The debt at the end of `on`, with every payment dated on or before it applied.
+
+    Payments dated before the start are taken as made on the start day; payments after `on` are
+    ignored. Raises ValueError for a date before the start or a payment that is not positive.
+    """
+    if on < terms.start:
+        raise ValueError(f"{on} is before the loan started on {terms.start}")
+    by_day: dict[date, int] = {}
+    for payment in payments:
+        if payment.amount_kop <= 0:
+            raise ValueError(f"a payment must be positive, got {payment.amount_kop}")
+        if payment.on <= on:
+            day = max(payment.on, terms.start)
+            by_day[day] = by_day.get(day, 0) + payment.amount_kop
+
+    ledger = _Ledger(terms)
+    day = terms.start
+    if day in by_day:
+        ledger.pay(by_day[day])
+    while day < on and ledger.accruing:
+        day += timedelta(days=1)
+        overdue_day = day > due_in_effect(terms, day)
+        if overdue_day:
+            ledger.fall_due()
+        interest = daily_interest_kop(ledger.principal, _rate(terms, day))
+        penalty = penalty_per_day_kop(ledger.principal) if overdue_day else 0
+        ledger.accrue(interest, penalty, overdue_day)
+        if day in by_day:
+            ledger.pay(by_day[day])
+    # Nothing accrues any more (paid off or capped): only later payments change the balances.
+    for pay_day in sorted(d for d in by_day if d > day):
+        if pay_day > due_in_effect(terms, pay_day):
+            ledger.fall_due()
+        ledger.pay(by_day[pay_day])
+
+    due = due_in_effect(terms, on)
+    closed = ledger.total == 0
+    overdue = on > due and not closed
+    if overdue:
+        ledger.fall_due()
+    return Debt(
+        on=on,
+        due=due,
+        principal_kop=ledger.principal,
+        interest_kop=ledger.current,
+        overdue_interest_kop=ledger.overdue,
+        penalty_kop=ledger.penalty,
+        services_kop=ledger.services,
+        total_kop=ledger.total,
+        charges_accrued_kop=ledger.accrued,
+        paid_kop=ledger.paid,
+        overpaid_kop=ledger.overpaid,
+        days_left=None if overdue or closed else (due - on).days,
+        days_overdue=(on - due).days if overdue else 0,
+        overdue=overdue,
+        capped=ledger.room == 0,
+        closed=closed,
+    )
+
+
+def schedule(terms: Terms, payments: Sequence[Payment] = ()) -> list[ScheduleRow]:
+    """The repayment schedule: one bullet payment on the due date in effect.
+
+    At signing pass no payments: principal plus the term's interest (0 with the promo). For the
+    new schedule of a prolongation, pass the payments made so far (interest paid at prolongation).
+    """
+    debt = debt_on(terms, [p for p in payments if p.on <= terms.due], max(terms.due, terms.start))
+    return [
+        ScheduleRow(
+            date=terms.due,
+            principal_kop=debt.principal_kop,
+            interest_kop=debt.all_interest_kop,
+            total_kop=debt.total_kop,
+            penalty_kop=debt.penalty_kop,
+            services_kop=debt.services_kop,
+        )
+    ]
+
+
+# ----------------------------------------------------------------------------- database
+
+
+def prolongations_of(db: Session, loan: Loan) -> tuple[date, ...]:
+    """The days this loan was prolonged on.
+
+    HOOK: prolongations are not recorded yet, so there are none. When they are (a table of
+    additional agreements with a business date), return those dates here; `terms_of` and
+    `loan_debt` pick them up and every caller gets the right promo end and due-date history.
+    """
+    del db, loan
+    return ()
+
+
+def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:
+    """The debt terms of a signed loan; raises ValueError for one not yet disbursed."""
+    if loan.start_date is None or loan.due_date is None:
+        raise ValueError(f"loan {loan.number} has not been disbursed")
+    return Terms(
+        principal_kop=loan.principal_kop,
+        start=loan.start_date,
+        due=loan.due_date,
+        original_due=loan.original_due_date or loan.due_date,
+        promo=loan.first_loan,
+        services_kop=loan.services_kop,
+        prolongations=tuple(sorted(prolongations)),
+    )
+
+
+def payments_of(db: Session, loan_id: int) -> list[Payment]:
+    """The borrower's payments towards the loan, oldest first."""
+    rows = db.exec(
+        select(Operation)
+        .where(Operation.loan_id == loan_id)
+        .where(Operation.kind == OperationKind.PAYMENT)
+        .where(Operation.amount_kop > 0)
+        .order_by(col(Operation.business_date), col(Operation.id))
+    )
+    return [Payment(on=row.business_date, amount_kop=row.amount_kop) for row in rows]
+
+
+def loan_debt(db: Session, loan: Loan, on: date) -> Debt:
+    """The debt of a disbursed loan at the end of business day `on`."""
+    if loan.id is None:
+        raise ValueError("the loan is not saved")
+    terms = terms_of(loan, prolongations_of(db, loan))
+    return debt_on(terms, payments_of(db, loan.id), on)

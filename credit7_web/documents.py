@@ -1,0 +1,648 @@
+"""The individual conditions of a loan contract as a PDF, and the private store of issued PDFs.
+
+`contract_pdf` draws one `ContractData`: unsigned it is the draft the borrower reads before
+typing the SMS code; with `signed_at` / `signed_phone` it is the signed copy. Page one carries
+the ПСК in a square frame in the upper right corner, before the table of conditions (353-FZ
+art. 6 p. 1: at least 5 % of the page area, figures in the largest type on the page).
+
+Files live under `settings.data_dir / "documents"`, never in a public folder; the database keeps
+their sha256, and a file that no longer matches it is never served.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from sqlmodel import Session, col, select
+
+from credit7_web import tariff
+from credit7_web.clock import MOSCOW, Clock, to_moscow
+from credit7_web.models import Borrower, Document, Profile
+from credit7_web.money import NBSP, percent, rub
+from credit7_web.pricing import Quote
+from credit7_web.private_files import PrivateFolder
+from credit7_web.settings import Settings
+from credit7_web.validators import format_date, format_phone
+from credit7_web.words import days
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+
+LENDER_NAME = "ООО МКК «Кредит Севен»"
+
+
+class DocumentKind:
+    CONTRACT = "contract"  # individual conditions
+    AGREEMENT = "agreement"  # additional agreement (prolongation)
+
+
+# ----------------------------------------------------------------------------- contract data
+
+
+def _fraction_text(value: Fraction) -> str:
+    """Fraction(4, 5) -> '0,8'; exact, no trailing zeros."""
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def daily_rate_text(rate: Fraction = tariff.DAILY_RATE) -> str:
+    """'0,8 % в день (292 % годовых)' (no-break spaces before '%')."""
+    per_day = _fraction_text(rate * 100)
+    per_year = _fraction_text(rate * 100 * tariff.DAYS_IN_YEAR)
+    return f"{per_day}{NBSP}% в день ({per_year}{NBSP}% годовых)"
+
+
+def promo_text(due_date: date) -> str:
+    """The first-loan 0 % condition of PRODUCT.md, for the contract's rate row."""
+    return (
+        f"Льготное условие первого займа: 0{NBSP}% — если вся сумма займа возвращена не позднее "
+        f"{format_date(due_date)} (исходной даты возврата). При продлении (пролонгации) или с "
+        f"первого дня просрочки льготное условие прекращается, и с этого дня проценты "
+        f"начисляются по ставке {daily_rate_text()}; за прошедшие дни проценты не начисляются."
+    )
+
+
+@dataclass(frozen=True)
+class ContractData:
+    """Everything the individual conditions print. Money in kopecks.
+
+    `phone` / `signed_phone`: 10 digits (formatted here) or already formatted text.
+    `promo`: the first-loan condition text, or True for `promo_text(due_date)`, or None/False.
+    `daily_rate`: defaults to `daily_rate_text()`. `total_kop` is what is repaid on the due
+    date: principal + interest + the services' prices (the schedule shows each part).
+    `signed_at` (naive UTC), `signed_phone` and `signature_code` are given only for the signed
+    copy; without `signed_at` the PDF is the unsigned draft.
+    """
+
+    number: str
+    signing_date: date  # the business date the contract is offered / signed
+    full_name: str
+    birth_date: date
+    passport_series: str
+    passport_number: str
+    passport_issue_date: date
+    passport_issuer: str
+    passport_division_code: str
+    reg_address: str
+    phone: str
+    email: str | None
+    amount_kop: int
+    term_days: int
+    start_date: date
+    due_date: date
+    interest_kop: int
+    total_kop: int
+    psk_percent: Decimal
+    psk_kop: int
+    promo: str | bool | None = None
+    daily_rate: str = ""
+    services: tuple[tuple[str, int], ...] = ()  # (title, price in kopecks)
+    card_label: str = ""  # masked, e.g. "Visa •••• 4242"
+    lender_name: str = LENDER_NAME
+    lender_hotline: str = tariff.HOTLINE
+    lender_email: str = tariff.DOCS_EMAIL
+    signed_at: datetime | None = None
+    signed_phone: str | None = None
+    signature_code: str | None = None  # the SMS code or an identifier of the signature
+
+    def __post_init__(self) -> None:
+        # Frozen: normalise through object.__setattr__. A list of pairs becomes a tuple.
+        object.__setattr__(self, "services", tuple((t, int(p)) for t, p in self.services))
+        if self.promo is True:
+            object.__setattr__(self, "promo", promo_text(self.due_date))
+        elif not self.promo:
+            object.__setattr__(self, "promo", None)
+        if not self.daily_rate:
+            object.__setattr__(self, "daily_rate", daily_rate_text())
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def services_kop(self) -> int:
+        return sum(price for _, price in self.services)
+
+
+def _phone(text: str) -> str:
+    """'9001234567' -> '+7 (900) 123-45-67'; text already formatted is printed as is."""
+    return format_phone(text) if re.fullmatch(r"[0-9]{10}", text) else text
+
+
+def profile_name(profile: Profile) -> str:
+    parts = [profile.last_name, profile.first_name, profile.middle_name]
+    return " ".join(p for p in parts if p)
+
+
+def contract_data(
+    *,
+    number: str,
+    signing_date: date,
+    borrower: Borrower,
+    profile: Profile,
+    offer: Quote,
+    card_label: str,
+    services: Sequence[tuple[str, int]] = (),
+    psk_percent: Decimal | None = None,
+    psk_kop: int | None = None,
+    signed_at: datetime | None = None,
+    signed_phone: str | None = None,
+    signature_code: str | None = None,
+) -> ContractData:
+    """ContractData from the borrower's records and the priced offer (`pricing.quote`).
+
+    `psk_percent` / `psk_kop` default to the offer's; pass the loan's stored figures if they
+    differ (for instance when paid services are part of the ПСК). Raises ValueError when the
+    questionnaire lacks a field the contract must print.
+    """
+    required = {
+        "last_name": profile.last_name,
+        "first_name": profile.first_name,
+        "birth_date": profile.birth_date,
+        "passport_series": profile.passport_series,
+        "passport_number": profile.passport_number,
+        "passport_issue_date": profile.passport_issue_date,
+        "passport_issuer": profile.passport_issuer,
+        "passport_division_code": profile.passport_division_code,
+        "reg_address": profile.reg_address,
+    }
+    missing = [name for name, value in required.items() if not value]
+    birth, issued = profile.birth_date, profile.passport_issue_date
+    if missing or birth is None or issued is None:
+        raise ValueError(f"the questionnaire lacks {', '.join(missing)}")
+    return ContractData(
+        number=number,
+        signing_date=signing_date,
+        full_name=profile_name(profile),
+        birth_date=birth,
+        passport_series=profile.passport_series or "",
+        passport_number=profile.passport_number or "",
+        passport_issue_date=issued,
+        passport_issuer=profile.passport_issuer or "",
+        passport_division_code=profile.passport_division_code or "",
+        reg_address=profile.reg_address or "",
+        phone=borrower.phone,
+        email=profile.email,
+        amount_kop=offer.amount_kop,
+        term_days=offer.term_days,
+        start_date=offer.start,
+        due_date=offer.due_date,
+        promo=offer.promo,
+        interest_kop=offer.interest_kop,
+        total_kop=offer.total_kop,
+        psk_percent=offer.psk_percent if psk_percent is None else psk_percent,
+        psk_kop=offer.psk_rub_kop if psk_kop is None else psk_kop,
+        services=tuple(services),
+        card_label=card_label,
+        signed_at=signed_at,
+        signed_phone=signed_phone,
+        signature_code=signature_code,
+    )
+
+
+# ----------------------------------------------------------------------------- the PDF
+
+MARGIN = 15.0
+TOP = 12.0
+# The ПСК frame: a 64 mm square is 4 096 mm², 6.6 % of an A4 page (the law asks for 5 %).
+PSK_BOX = 64.0
+PSK_FIGURE_PT = 14.0  # the largest type on page one
+BODY_PT = 8.5
+GREY = (235, 235, 235)
+
+
+def _moscow_time(instant_utc: datetime) -> str:
+    return to_moscow(instant_utc).strftime("%d.%m.%Y %H:%M:%S") + " (МСК)"
+
+
+class _ContractPdf(FPDF):
+    def __init__(self, data: ContractData) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.data = data
+        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.set_margins(MARGIN, TOP, MARGIN)
+        self.set_auto_page_break(auto=True, margin=16)
+        self.alias_nb_pages()
+        # Deterministic output: the same data make the same bytes, on any machine.
+        if data.signed_at is not None:
+            self.set_creation_date(to_moscow(data.signed_at))
+        else:
+            self.set_creation_date(datetime.combine(data.signing_date, time(), tzinfo=MOSCOW))
+        self.set_title(f"Индивидуальные условия договора займа № {data.number}")
+        self.set_author(data.lender_name)
+        self.set_creator("Credit7 Web")
+        self.set_producer("Credit7 Web")
+        self.set_lang("ru")
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 7)
+        self.set_text_color(110)
+        state = "подписан АСП" if self.data.signed else "проект, не подписан"
+        self.cell(
+            0,
+            4,
+            f"Индивидуальные условия договора займа № {self.data.number} ({state}) · "
+            f"страница {self.page_no()} из {{nb}}",
+            align="C",
+        )
+        self.set_text_color(0)
+
+
+def _fit_size(pdf: FPDF, text: str, width: float, size: float, style: str = "B") -> float:
+    """The largest font size not above `size` at which `text` fits `width` millimetres."""
+    while size > 6:
+        pdf.set_font("DejaVu", style, size)
+        if pdf.get_string_width(text) <= width:
+            return size
+        size -= 0.5
+    return size
+
+
+def _psk_box(pdf: _ContractPdf) -> None:
+    d = pdf.data
+    x = pdf.w - MARGIN - PSK_BOX
+    y = TOP
+    pdf.set_line_width(0.6)
+    pdf.rect(x, y, PSK_BOX, PSK_BOX)
+    pdf.set_line_width(0.2)
+    inner = PSK_BOX - 6
+    lines: list[tuple[str, str, float, float]] = [  # text, style, size, height
+        ("ПОЛНАЯ СТОИМОСТЬ ЗАЙМА", "B", 9.0, 6.0),
+        ("в процентах годовых", "", 7.5, 5.0),
+        (f"{percent(d.psk_percent)} годовых", "B", PSK_FIGURE_PT, 8.0),
+        ("в денежном выражении", "", 7.5, 5.0),
+        (rub(d.psk_kop), "B", PSK_FIGURE_PT, 8.0),
+    ]
+    total = sum(h for *_, h in lines) + 2 * 3.0
+    pdf.set_y(y + (PSK_BOX - total) / 2)
+    for i, (text, style, size, height) in enumerate(lines):
+        if i in (1, 3):
+            pdf.ln(3.0)
+        pdf.set_font("DejaVu", style, _fit_size(pdf, text, inner, size, style))
+        pdf.set_x(x + 3)
+        pdf.cell(inner, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _header(pdf: _ContractPdf) -> None:
+    d = pdf.data
+    width = pdf.w - 2 * MARGIN - PSK_BOX - 6
+    pdf.set_xy(MARGIN, TOP)
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.multi_cell(width, 5, d.lender_name, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.multi_cell(
+        width,
+        4,
+        f"Горячая линия {d.lender_hotline} (звонок по России бесплатный)\n"
+        f"Документы: {d.lender_email}",
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.multi_cell(
+        width,
+        6,
+        "ИНДИВИДУАЛЬНЫЕ УСЛОВИЯ\nдоговора потребительского займа",
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.multi_cell(
+        width, 6, f"№ {d.number} от {format_date(d.signing_date)}", align="L", new_x="LMARGIN"
+    )
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "", BODY_PT)
+    pdf.multi_cell(
+        width,
+        4.2,
+        f"{d.lender_name} (Кредитор) и {d.full_name} (Заемщик) заключают договор "
+        f"потребительского займа на следующих индивидуальных условиях.",
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    if not d.signed:
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "B", BODY_PT)
+        pdf.multi_cell(
+            width,
+            4.2,
+            "ПРОЕКТ: договор вступит в силу после подписания простой электронной подписью.",
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+
+
+def _services_in_payment(d: ContractData) -> bool:
+    """The services' prices are repaid with the loan on the due date."""
+    return bool(d.services) and d.total_kop == d.amount_kop + d.interest_kop + d.services_kop
+
+
+def _services_text(d: ContractData) -> str:
+    if not d.services:
+        return "Не выбраны."
+    items = "\n".join(f"— {title}: {rub(price)}" for title, price in d.services)
+    total = f"Итого: {rub(d.services_kop)}"
+    if _services_in_payment(d):
+        total += " — входит в платёж в дату возврата и учтено в полной стоимости займа"
+    return (
+        f"Выбраны Заемщиком добровольно:\n{items}\n{total}.\n"
+        f"Заемщик вправе отказаться от услуги в течение {tariff.SERVICE_REFUSAL_DAYS} дней "
+        f"с даты покупки; возврат — в течение "
+        f"{tariff.SERVICE_REFUND_WORKING_DAYS} рабочих дней (полностью, если услуга не оказана)."
+    )
+
+
+def _conditions(d: ContractData) -> list[tuple[str, str]]:
+    rate = f"{d.daily_rate}."
+    if d.promo:
+        rate += f"\n{d.promo}"
+    penalty = _fraction_text(tariff.PENALTY_RATE_YEAR * 100)
+    cap = _fraction_text(tariff.CHARGES_CAP * 100)
+    card = f" {d.card_label}" if d.card_label else ""
+    return [
+        ("Сумма займа", rub(d.amount_kop)),
+        (
+            "Срок действия договора, срок возврата займа",
+            f"Договор действует до полного исполнения обязательств. Срок возврата займа — "
+            f"{days(d.term_days)} с {format_date(d.start_date)}: "
+            f"до {format_date(d.due_date)} включительно.",
+        ),
+        ("Валюта займа", "Российский рубль."),
+        (
+            "Процентная ставка",
+            f"{rate}\nПроценты начисляются на остаток основного долга за каждый календарный "
+            f"день пользования займом.",
+        ),
+        (
+            "Ограничение начислений",
+            f"Проценты, неустойка и платные дополнительные услуги в сумме не могут превысить "
+            f"{cap}{NBSP}% суммы займа ({rub(d.amount_kop)}) — Федеральный закон от "
+            f"29.12.2025 № 545-ФЗ; по достижении этой суммы начисления прекращаются.",
+        ),
+        (
+            "Количество, размер и периодичность платежей",
+            f"Один платёж {format_date(d.due_date)}: {rub(d.total_kop)}, из них основной "
+            f"долг {rub(d.amount_kop)}, проценты {rub(d.interest_kop)}"
+            + (f", дополнительные услуги {rub(d.services_kop)}" if _services_in_payment(d) else "")
+            + ". График платежей приведён ниже.",
+        ),
+        (
+            "Досрочный возврат",
+            "В любой день, полностью или частично, без комиссии и без предварительного "
+            "уведомления; проценты — только за фактические дни пользования займом.",
+        ),
+        (
+            "Очередность погашения",
+            "Неустойка, затем просроченные проценты, затем текущие проценты, затем стоимость "
+            "дополнительных услуг (если выбраны), затем основной долг.",
+        ),
+        (
+            "Продление (пролонгация)",
+            f"По заявлению Заемщика при уплате процентов и неустойки, начисленных на дату "
+            f"продления: дата возврата переносится на {tariff.PROLONGATION_DAYS} дней после "
+            f"текущей, оформляется дополнительное соглашение с новым графиком. Неуплаченные "
+            f"проценты к сумме займа не прибавляются.",
+        ),
+        (
+            "Ответственность Заемщика за ненадлежащее исполнение договора",
+            f"Неустойка {penalty}{NBSP}% годовых на сумму просроченного основного долга за "
+            f"каждый день просрочки; проценты за пользование займом продолжают начисляться.",
+        ),
+        ("Обеспечение исполнения обязательств", "Не требуется."),
+        ("Услуги, оказываемые за отдельную плату (дополнительные услуги)", _services_text(d)),
+        (
+            "Способ получения займа",
+            f"Перечисление на банковскую карту Заемщика{card} после подписания договора.",
+        ),
+        (
+            "Способы исполнения обязательств",
+            "Оплата банковской картой в личном кабинете Заемщика на сайте Кредитора.",
+        ),
+        (
+            "Подписание договора",
+            "Простой электронной подписью (аналогом собственноручной подписи, АСП): Заемщик "
+            "вводит одноразовый код из SMS, отправленного на его номер телефона "
+            f"{_phone(d.phone)}.",
+        ),
+        (
+            "Способ обмена информацией",
+            f"Личный кабинет на сайте Кредитора, SMS на номер Заемщика, электронная почта "
+            f"{d.lender_email}; горячая линия {d.lender_hotline}.",
+        ),
+    ]
+
+
+def _section(pdf: FPDF, title: str) -> None:
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", BODY_PT)
+
+
+def _table_of_conditions(pdf: _ContractPdf) -> None:
+    pdf.set_font("DejaVu", "", BODY_PT)
+    heading = FontFace(emphasis="BOLD", fill_color=GREY)
+    with pdf.table(
+        col_widths=(8, 52, 120),
+        width=pdf.epw,
+        text_align=("CENTER", "LEFT", "LEFT"),
+        v_align="TOP",
+        line_height=4.2,
+        padding=1.2,
+        headings_style=heading,
+    ) as table:
+        table.row(["№", "Условие", "Содержание условия"])
+        for number, (name, value) in enumerate(_conditions(pdf.data), start=1):
+            table.row([str(number), name, value])
+
+
+def _schedule(pdf: _ContractPdf) -> None:
+    d = pdf.data
+    _section(pdf, "График платежей")
+    heading = FontFace(emphasis="BOLD", fill_color=GREY)
+    head = ["Дата платежа", "Основной долг", "Проценты"]
+    row = [format_date(d.due_date), rub(d.amount_kop), rub(d.interest_kop)]
+    if _services_in_payment(d):
+        head.append("Дополнительные услуги")
+        row.append(rub(d.services_kop))
+    head.append("Сумма платежа")
+    row.append(rub(d.total_kop))
+    with pdf.table(
+        col_widths=tuple(1 for _ in head),
+        width=pdf.epw,
+        text_align="CENTER",
+        line_height=4.6,
+        padding=1.2,
+        headings_style=heading,
+    ) as table:
+        table.row(head)
+        table.row(row)
+    if d.promo:
+        pdf.ln(1)
+        pdf.multi_cell(
+            0,
+            4.2,
+            "Проценты указаны при соблюдении льготного условия первого займа (п. 4).",
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+
+
+def _parties(pdf: _ContractPdf) -> None:
+    d = pdf.data
+    _section(pdf, "Стороны")
+    borrower = [
+        ("ФИО", d.full_name),
+        ("Дата рождения", format_date(d.birth_date)),
+        (
+            "Паспорт",
+            f"серия {d.passport_series} № {d.passport_number}, выдан "
+            f"{format_date(d.passport_issue_date)} {d.passport_issuer}, код подразделения "
+            f"{d.passport_division_code}",
+        ),
+        ("Адрес регистрации", d.reg_address),
+        ("Телефон", _phone(d.phone)),
+        ("Электронная почта", d.email or "не указана"),
+    ]
+    lender = [
+        ("Горячая линия", f"{d.lender_hotline} (звонок по России бесплатный)"),
+        ("Электронная почта для документов", d.lender_email),
+    ]
+    with pdf.table(
+        col_widths=(52, 128),
+        width=pdf.epw,
+        text_align="LEFT",
+        v_align="TOP",
+        line_height=4.2,
+        padding=1.2,
+        first_row_as_headings=False,
+    ) as table:
+        table.row(["Кредитор", d.lender_name], style=FontFace(emphasis="BOLD"))
+        for name, value in lender:
+            table.row([name, value])
+        table.row(["Заемщик", d.full_name], style=FontFace(emphasis="BOLD"))
+        for name, value in borrower[1:]:
+            table.row([name, value])
+
+
+def _signature(pdf: _ContractPdf) -> None:
+    d = pdf.data
+    _section(pdf, "Подписание")
+    if d.signed_at is not None:
+        phone = _phone(d.signed_phone or d.phone)
+        code = f" {d.signature_code}" if d.signature_code else ""
+        text = (
+            f"Договор подписан Заемщиком простой электронной подписью (АСП): одноразовый "
+            f"код{code} из SMS, отправленного на номер {phone}, введён "
+            f"{_moscow_time(d.signed_at)}. Подписание кодом из SMS равнозначно собственноручной "
+            f"подписи Заемщика."
+        )
+        pdf.set_font("DejaVu", "B", BODY_PT)
+    else:
+        text = (
+            f"Проект договора. Договор подписывается простой электронной подписью (АСП): "
+            f"Заемщик вводит одноразовый код из SMS, отправленного на номер "
+            f"{_phone(d.phone)}. До подписания договор не заключён и займ не выдаётся."
+        )
+    pdf.multi_cell(0, 4.2, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", BODY_PT)
+    pdf.ln(2)
+    pdf.multi_cell(
+        0,
+        4.2,
+        f"Кредитор: {d.lender_name}. Вопросы по договору — горячая линия {d.lender_hotline}, "
+        f"документы — {d.lender_email}.",
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+
+
+def contract_pdf(data: ContractData) -> bytes:
+    """The individual conditions: the draft, or with `signed_at` the signed copy."""
+    pdf = _ContractPdf(data)
+    pdf.add_page()
+    _psk_box(pdf)
+    _header(pdf)
+    pdf.set_y(max(pdf.get_y(), TOP + PSK_BOX) + 5)
+    _table_of_conditions(pdf)
+    _schedule(pdf)
+    _parties(pdf)
+    _signature(pdf)
+    return bytes(pdf.output())
+
+
+# ----------------------------------------------------------------------------- storage
+
+DOCUMENTS = PrivateFolder("documents", "pdf")
+
+
+def store_document(
+    db: Session,
+    clock: Clock,
+    settings: Settings,
+    borrower_id: int,
+    loan_id: int | None,
+    kind: str,
+    title: str,
+    pdf: bytes,
+    *,
+    commit: bool = True,
+) -> Document:
+    """Write the PDF under data_dir/documents and record it with its sha256.
+
+    Always flushes (the Document has its id); commits only with `commit=True`, so a service
+    may pass `commit=False` and keep the document inside its own transaction. If that
+    transaction rolls back, the file stays on disk unreferenced (harmless, never served).
+    """
+    return DOCUMENTS.save(
+        db,
+        settings,
+        pdf,
+        lambda name, sha256: Document(
+            borrower_id=borrower_id,
+            loan_id=loan_id,
+            kind=kind,
+            title=title,
+            file_name=name,
+            sha256=sha256,
+            created_at=clock.now(),
+        ),
+        commit,
+    )
+
+
+def read_document(
+    db: Session, settings: Settings, borrower_id: int, document_id: int
+) -> tuple[Document, bytes] | None:
+    """The document and its bytes, or None: not this borrower's, missing, or altered on disk."""
+    doc = db.get(Document, document_id)
+    if doc is None or doc.borrower_id != borrower_id:
+        return None
+    data = DOCUMENTS.read(settings, doc.file_name, doc.sha256)
+    return (doc, data) if data is not None else None
+
+
+def documents_of(db: Session, borrower_id: int, loan_id: int | None = None) -> list[Document]:
+    """The borrower's documents, oldest first; with `loan_id`, only that loan's."""
+    query = select(Document).where(Document.borrower_id == borrower_id)
+    if loan_id is not None:
+        query = query.where(Document.loan_id == loan_id)
+    return list(db.exec(query.order_by(col(Document.created_at), col(Document.id))).all())

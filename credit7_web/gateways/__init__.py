@@ -1,0 +1,1 @@
+"""Outside services behind interfaces; the sandbox implementations ship and are the default."""

@@ -1,0 +1,236 @@
+"""What a loan costs: interest, total, ПСК, and the calculator table the landing page ships.
+
+Interest is simple, on the principal, rounded half-up to kopecks per day and summed, so the
+figure shown is the figure that will be accrued day by day; charges stop at the 100 % cap.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+from itertools import pairwise
+
+from credit7_web import tariff
+from credit7_web.errors import FormError
+from credit7_web.money import NBSP, RUBLE_SIGN, percent, round_half_up, rub
+from credit7_web.validators import format_date
+
+PSK_QUANTUM = Decimal("0.001")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The figures of one offer; with `promo` the interest is 0 if repaid by the due date."""
+
+    amount_kop: int
+    term_days: int
+    start: date
+    due_date: date
+    interest_kop: int
+    total_kop: int
+    psk_percent: Decimal
+    psk_rub_kop: int
+    promo: bool
+    services_kop: int = 0
+
+    @property
+    def standard(self) -> Quote:
+        """The same loan at the base rate: what the promo saves, and what runs after it ends."""
+        if not self.promo:
+            return self
+        return standard_quote(self.amount_kop, self.term_days, self.start)
+
+
+def daily_interest_kop(principal_kop: int, rate: Fraction = tariff.DAILY_RATE) -> int:
+    """One day's interest on the principal, rounded half-up to a kopeck."""
+    return round_half_up(principal_kop * rate)
+
+
+def charges_cap_kop(principal_kop: int) -> int:
+    """The most interest, penalties and paid services together may reach (545-FZ)."""
+    return int(principal_kop * tariff.CHARGES_CAP)
+
+
+def interest_kop(principal_kop: int, days: int, other_charges_kop: int = 0) -> int:
+    """Interest for `days` days, each day rounded, stopped where all charges reach the cap."""
+    accrued = sum(daily_interest_kop(principal_kop) for _ in range(days))
+    room = max(charges_cap_kop(principal_kop) - other_charges_kop, 0)
+    return min(accrued, room)
+
+
+def single_payment_psk(principal_kop: int, total_kop: int, days: int) -> Decimal:
+    """PRODUCT.md's closed form, (total / principal − 1) × 365 / d × 100, rounded to 0.001."""
+    exact = (Fraction(total_kop, principal_kop) - 1) * tariff.DAYS_IN_YEAR * 100 / days
+    return Decimal(round_half_up(exact * 1000)).scaleb(-3)
+
+
+def _round_psk(value: Decimal) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 60
+        # Snap solver noise first, so a value that is exactly a half rounds up as it should.
+        snapped = value.quantize(Decimal("1e-20"), rounding=ROUND_HALF_UP)
+        return snapped.quantize(PSK_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def _check(amount_kop: int, term_days: int, first_loan: bool) -> None:
+    bounds = tariff.amount_range(first_loan)
+    errors: dict[str, str] = {}
+    if not bounds.allows(amount_kop):
+        low = rub(bounds.min).removesuffix(NBSP + RUBLE_SIGN)
+        errors["amount"] = f"Сумма займа — от {low} до {rub(bounds.max)}, шаг {rub(bounds.step)}"
+    if term_days not in tariff.terms():
+        errors["term"] = f"Срок займа — от {tariff.TERM_MIN} до {tariff.TERM_MAX} дней"
+    if errors:
+        raise FormError(errors)
+
+
+def standard_quote(amount_kop: int, term_days: int, start: date) -> Quote:
+    """The base-rate offer; checked against the repeat-loan range, the wider one."""
+    _check(amount_kop, term_days, first_loan=False)
+    interest = interest_kop(amount_kop, term_days)
+    total = amount_kop + interest
+    return Quote(
+        amount_kop=amount_kop,
+        term_days=term_days,
+        start=start,
+        due_date=start + timedelta(days=term_days),
+        interest_kop=interest,
+        total_kop=total,
+        psk_percent=single_payment_psk(amount_kop, total, term_days),
+        psk_rub_kop=interest,
+        promo=False,
+    )
+
+
+def quote(
+    amount_kop: int, term_days: int, start: date, first_loan: bool, services_kop: int = 0
+) -> Quote:
+    """The offer for this borrower; raises FormError on "amount" / "term" outside the tariff.
+
+    Paid extra services (`services_kop`) are repaid with the loan: they add to the total, the
+    ПСК and the charges under the 100 % cap; a choice that breaks either cap is refused on
+    "services".
+    """
+    _check(amount_kop, term_days, first_loan)
+    standard = standard_quote(amount_kop, term_days, start)
+    interest = 0 if first_loan else standard.interest_kop
+    total = amount_kop + interest + services_kop
+    offer = Quote(
+        amount_kop=amount_kop,
+        term_days=term_days,
+        start=start,
+        due_date=standard.due_date,
+        interest_kop=interest,
+        total_kop=total,
+        psk_percent=single_payment_psk(amount_kop, total, term_days),
+        psk_rub_kop=interest + services_kop,
+        promo=first_loan,
+        services_kop=services_kop,
+    )
+    if services_kop and (
+        offer.psk_percent > tariff.PSK_CAP_PERCENT
+        or interest + services_kop > charges_cap_kop(amount_kop)
+    ):
+        raise FormError.one(
+            "services",
+            "С выбранными услугами полная стоимость займа превысила бы предел закона "
+            f"({percent(tariff.PSK_CAP_PERCENT)} годовых, начисления — не больше суммы займа)",
+        )
+    return offer
+
+
+def _base_period_days(offsets: list[int]) -> int:
+    """The interval between flows that occurs most often; for one repayment, the term itself."""
+    gaps = [b - a for a, b in pairwise(offsets) if b > a]
+    if not gaps:
+        raise ValueError("cash flows must span at least one day")
+    counts = Counter(gaps)
+    top = max(counts.values())
+    return min(gap for gap, n in counts.items() if n == top)
+
+
+def psk_rate(
+    flows: list[tuple[date, int]], base_period_days: int | None = None
+) -> tuple[Decimal, int]:
+    """Solve Σ ДПk / ((1 + ek·i)(1 + i)^qk) = 0 for i by bisection; returns (i, base period).
+
+    Flows are (date, kopecks), the loan negative, repayments positive; qk counts whole base
+    periods from the first flow and ek is the remainder as a share of a base period.
+    """
+    if len(flows) < 2:
+        raise ValueError("a loan has at least two cash flows")
+    flows = sorted(flows)
+    start = flows[0][0]
+    offsets = [(day - start).days for day, _ in flows]
+    period = base_period_days or _base_period_days(offsets)
+    terms = [
+        (Decimal(amount), divmod(offset, period))
+        for (_, amount), offset in zip(flows, offsets, strict=True)
+    ]
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+
+        def npv(i: Decimal) -> Decimal:
+            one_plus = 1 + i
+            return sum(
+                (
+                    amount / ((1 + Decimal(e) / period * i) * one_plus**q)
+                    for amount, (q, e) in terms
+                ),
+                Decimal(0),
+            )
+
+        lo, hi = Decimal("-0.999999"), Decimal(1)
+        f_lo = npv(lo)
+        while (npv(hi) > 0) == (f_lo > 0):
+            hi *= 2
+            if hi > 10**9:
+                raise ValueError("no rate makes these cash flows balance")
+        for _ in range(250):
+            mid = (lo + hi) / 2
+            if (npv(mid) > 0) == (f_lo > 0):
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2, period
+
+
+def psk_percent(flows: list[tuple[date, int]], base_period_days: int | None = None) -> Decimal:
+    """ПСК = i × ЧБП × 100 (353-FZ art. 6), ЧБП = 365 / base period, rounded half-up to 0.001.
+
+    For one loan and one repayment after d days the base period is d, so this is the closed
+    form of PRODUCT.md; the tests hold the two together.
+    """
+    i, period = psk_rate(flows, base_period_days)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return _round_psk(i * tariff.DAYS_IN_YEAR * 100 / period)
+
+
+def calculator_table(first_loan: bool) -> dict[str, dict[str, str]]:
+    """Display strings for every allowed "amount_rub:term", so the sliders need no server call."""
+    start = date(2000, 1, 1)  # dates are not in the table; figures do not depend on them
+    table: dict[str, dict[str, str]] = {}
+    for amount in tariff.amount_range(first_loan).values():
+        for term in tariff.terms():
+            offer = quote(amount, term, start, first_loan)
+            std = offer.standard
+            table[f"{amount // tariff.KOPECKS_PER_RUBLE}:{term}"] = {
+                "total": rub(offer.total_kop),
+                "interest": rub(offer.interest_kop),
+                "psk": percent(offer.psk_percent),
+                "psk_rub": rub(offer.psk_rub_kop),
+                "std_total": rub(std.total_kop),
+                "std_interest": rub(std.interest_kop),
+                "std_psk": percent(std.psk_percent),
+            }
+    return table
+
+
+def due_dates(start: date) -> dict[str, str]:
+    """Due date of each allowed term from `start`, keyed by the term: {"7": "08.01.2027"}."""
+    return {str(term): format_date(start + timedelta(days=term)) for term in tariff.terms()}

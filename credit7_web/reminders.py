@@ -1,0 +1,131 @@
+"""SMS reminders of the due date: three days before, one day before, and on the first overdue day.
+
+Each is sent once per loan, kind and due date: the Reminder row and the SMS go in one transaction,
+and the table's unique key (loan_id, kind, due_date) makes a second worker running at the same
+time fail its insert and send nothing. A reminder has a window rather than a single day, so a job
+that runs late — later in the day, or a day late — still sends it, and a window ends where the
+next reminder's begins, so a borrower never gets a stale one:
+
+| kind | sent when |
+| --- | --- |
+| `before_3` | 3 or 2 days before the due date |
+| `before_1` | 1 day before or on the due date |
+| `overdue_1` | on any overdue day (first overdue day when the job runs daily) |
+
+Run `python -m credit7_web.reminders` once a day or more often (cron); it uses REFLEX_DB_URL
+and the sandbox business clock, and prints how many reminders it sent.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from credit7_web import business_clock, debt, sms_texts, tariff
+from credit7_web.clock import Clock
+from credit7_web.db import make_engine
+from credit7_web.gateways.sms import SandboxSms, SmsGateway
+from credit7_web.models import Borrower, Loan, LoanStatus, Reminder
+from credit7_web.money import round_half_up, rub
+from credit7_web.validators import format_date
+
+BEFORE_3 = "before_3"
+BEFORE_1 = "before_1"
+OVERDUE_1 = "overdue_1"
+
+
+def due_kind(state: debt.Debt) -> str | None:
+    """Which reminder is due for a loan in this state, if any."""
+    if state.closed:
+        return None
+    if state.overdue:
+        return OVERDUE_1
+    if state.days_left is not None and 2 <= state.days_left <= 3:
+        return BEFORE_3
+    if state.days_left is not None and 0 <= state.days_left <= 1:
+        return BEFORE_1
+    return None
+
+
+def _text(
+    loan: Loan, kind: str, terms: debt.Terms, payments: list[debt.Payment], state: debt.Debt
+) -> str:
+    if kind == OVERDUE_1:
+        penalty = round_half_up(tariff.PENALTY_RATE_YEAR * 100)
+        return sms_texts.reminder_overdue(
+            loan.number, rub(state.total_kop), format_date(state.due), f"{penalty} %"
+        )
+    # What will be owed on the due date if nothing more is paid (the promo keeps it at principal).
+    at_due = debt.debt_on(terms, payments, state.due)
+    return sms_texts.reminder_before_due(
+        loan.number, rub(at_due.total_kop), format_date(state.due), state.days_left or 0
+    )
+
+
+def _already_sent(db: Session, loan_id: int, kind: str, due: date) -> bool:
+    query = select(Reminder.id).where(
+        Reminder.loan_id == loan_id, Reminder.kind == kind, Reminder.due_date == due
+    )
+    return db.exec(query).first() is not None
+
+
+def send_due_reminders(db: Session, clock: Clock, sms: SmsGateway) -> int:
+    """Send every reminder due today (clock.today()) for active loans; returns how many were sent.
+
+    Commits after each reminder. `sms` must write within `db`'s transaction or be called while
+    it is open: a reminder whose row cannot be inserted is rolled back and not sent again.
+    """
+    today = clock.today()
+    loan_ids = list(
+        db.exec(
+            select(Loan.id)
+            .where(Loan.status == LoanStatus.ACTIVE, col(Loan.start_date).is_not(None))
+            .order_by(col(Loan.id))
+        )
+    )
+    sent = 0
+    for loan_id in loan_ids:
+        loan = db.get(Loan, loan_id)
+        if loan is None or loan.status != LoanStatus.ACTIVE or loan.start_date is None:
+            continue
+        if today < loan.start_date:
+            continue
+        terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
+        payments = debt.payments_of(db, loan_id)
+        state = debt.debt_on(terms, payments, today)
+        kind = due_kind(state)
+        if kind is None or _already_sent(db, loan_id, kind, state.due):
+            continue
+        borrower = db.get(Borrower, loan.borrower_id)
+        if borrower is None:
+            continue
+        text = _text(loan, kind, terms, payments, state)
+        try:
+            db.add(Reminder(loan_id=loan_id, kind=kind, due_date=state.due, sent_at=clock.now()))
+            # The insert takes the unique key now: a concurrent worker waits here, then fails.
+            db.flush()
+            sms.send(borrower.phone, text)
+            db.commit()
+        except IntegrityError:
+            db.rollback()
+            continue
+        sent += 1
+    return sent
+
+
+def main() -> None:
+    engine = make_engine(os.environ.get("REFLEX_DB_URL", "sqlite:///credit7.db"))
+    try:
+        with Session(engine) as db:
+            clock = business_clock.clock_for(db)
+            sent = send_due_reminders(db, clock, SandboxSms(db, clock))
+    finally:
+        engine.dispose()
+    print(f"Напоминаний отправлено: {sent}")
+
+
+if __name__ == "__main__":
+    main()

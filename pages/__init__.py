@@ -1,0 +1,1 @@
+"""Pages: components only; every figure and every decision comes from the states."""

@@ -1,0 +1,165 @@
+"""Sign-up, sign-in and password recovery pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pages.components import (
+    card,
+    checkbox,
+    code_field,
+    field,
+    form_error,
+    page,
+    password_fields,
+    phone_field,
+    submit,
+)
+from state.auth import LoginState
+from state.recover import RecoverState
+from state.register import RegisterState
+
+
+def _code_step(state: type[RegisterState] | type[RecoverState]) -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("Мы отправили SMS с кодом на номер ", rx.text.strong(state.phone_display)),
+            code_field(state.errors),
+            submit("Подтвердить", state.busy),
+            rx.hstack(
+                rx.button("Отправить код ещё раз", variant="ghost", on_click=state.resend),
+                rx.button("Изменить номер", variant="ghost", on_click=state.change_phone),
+                wrap="wrap",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=state.submit_code,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _steps(state, phone_step: rx.Component, password_step: rx.Component) -> rx.Component:
+    return rx.match(
+        state.step,
+        ("code", _code_step(state)),
+        ("password", password_step),
+        phone_step,
+    )
+
+
+def register() -> rx.Component:
+    consent = rx.text(
+        "Я даю согласие на обработку моих персональных данных в соответствии с Федеральным "
+        "законом № 152-ФЗ и соглашаюсь с ",
+        rx.link("условиями обработки", href="/documents/personal-data"),
+        ".",
+        size="2",
+    )
+    phone_step = rx.form(
+        rx.vstack(
+            phone_field(RegisterState.errors),
+            checkbox(RegisterState.errors, consent, "consent"),
+            submit("Получить код", RegisterState.busy),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=RegisterState.submit_phone,
+        reset_on_submit=False,
+        width="100%",
+    )
+    password_step = rx.form(
+        rx.vstack(
+            rx.text("Номер ", rx.text.strong(RegisterState.phone_display), " подтверждён."),
+            password_fields(RegisterState.errors, "Придумайте пароль"),
+            submit("Создать аккаунт", RegisterState.busy),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=RegisterState.submit_password,
+        width="100%",
+    )
+    return page(
+        card(
+            form_error(RegisterState.errors),
+            _steps(RegisterState, phone_step, password_step),
+            rx.text("Уже есть аккаунт? ", rx.link("Войти", href="/login")),
+            max_width="460px",
+        ),
+        title="Регистрация",
+    )
+
+
+def login() -> rx.Component:
+    return page(
+        card(
+            rx.cond(
+                LoginState.notice != "",
+                rx.callout(LoginState.notice, icon="check", color_scheme="green"),
+            ),
+            form_error(LoginState.errors),
+            rx.form(
+                rx.vstack(
+                    phone_field(LoginState.errors),
+                    field(
+                        LoginState.errors,
+                        "Пароль",
+                        "password",
+                        type="password",
+                        auto_complete="current-password",
+                        max_length=64,
+                    ),
+                    submit("Войти", LoginState.busy),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=LoginState.submit,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            rx.hstack(
+                rx.link("Забыли пароль?", href="/recover"),
+                rx.spacer(),
+                rx.link("Зарегистрироваться", href="/register"),
+                width="100%",
+                wrap="wrap",
+            ),
+            max_width="460px",
+        ),
+        title="Вход в личный кабинет",
+    )
+
+
+def recover() -> rx.Component:
+    phone_step = rx.form(
+        rx.vstack(
+            rx.text("Укажите номер, на который зарегистрирован аккаунт."),
+            phone_field(RecoverState.errors),
+            submit("Продолжить", RecoverState.busy),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=RecoverState.submit_phone,
+        reset_on_submit=False,
+        width="100%",
+    )
+    password_step = rx.form(
+        rx.vstack(
+            password_fields(RecoverState.errors, "Новый пароль"),
+            submit("Сохранить пароль", RecoverState.busy),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=RecoverState.submit_password,
+        width="100%",
+    )
+    return page(
+        card(
+            form_error(RecoverState.errors),
+            _steps(RecoverState, phone_step, password_step),
+            rx.link("Вернуться ко входу", href="/login"),
+            max_width="460px",
+        ),
+        title="Восстановление пароля",
+    )

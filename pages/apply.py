@@ -1,0 +1,310 @@
+"""The application `/apply`: passport photo and card, amount and services, decision, signature."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pages.components import NOT_READY, card, code_field, error_text, form_error, page, submit
+from state.apply import ApplyState as S
+
+PHOTO_UPLOAD = "passport-photo"
+UNAVAILABLE = " Недоступно при этой сумме и сроке: полная стоимость превысила бы предел закона."
+
+
+def _figure(label: str, value: rx.Var, test_id: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="2", color_scheme="gray"),
+        rx.text(value, size="5", weight="bold", data_testid=test_id),
+        spacing="0",
+    )
+
+
+def _done(text: rx.Var | str) -> rx.Component:
+    return rx.hstack(rx.icon("circle_check", color="var(--green-9)"), rx.text(text))
+
+
+def _photo_step() -> rx.Component:
+    return card(
+        rx.heading("1. Фото с паспортом", size="4", as_="h2"),
+        rx.cond(
+            S.has_photo,
+            rx.vstack(
+                _done("Фото загружено"),
+                rx.image(
+                    src=S.photo_url,
+                    alt="Ваше фото с паспортом",
+                    max_width="240px",
+                    border_radius="8px",
+                ),
+            ),
+            rx.fragment(),
+        ),
+        rx.text(
+            "Сфотографируйтесь, держа паспорт открытым на странице с фото: лицо и страница "
+            "должны быть хорошо видны. JPEG или PNG до 10 МБ (снимки iPhone загружаются как JPEG).",
+            size="2",
+        ),
+        # The dropzone's file input has no id to point at, so the label wraps it; the label's own
+        # click opens the file picker (no_click stops the dropzone opening a second one).
+        rx.el.label(
+            rx.text("Файл с фото", class_name="c7-label"),
+            rx.upload(
+                rx.vstack(
+                    rx.text("Перетащите фото сюда или нажмите, чтобы выбрать"),
+                    rx.foreach(rx.selected_files(PHOTO_UPLOAD), lambda f: rx.text(f, size="2")),
+                    align="center",
+                ),
+                id=PHOTO_UPLOAD,
+                accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"]},
+                max_files=1,
+                max_size=10 * 1024 * 1024,
+                multiple=False,
+                no_click=True,
+                border="1px dashed var(--gray-a8)",
+                padding="16px",
+                width="100%",
+                cursor="pointer",
+            ),
+            width="100%",
+        ),
+        rx.button(
+            rx.cond(S.has_photo, "Загрузить другое фото", "Загрузить фото"),
+            on_click=S.upload_photo(
+                rx.upload_files(upload_id=PHOTO_UPLOAD, on_upload_progress=S.upload_progressed)
+            ),
+            disabled=NOT_READY,
+        ),
+        rx.cond(
+            (S.upload_progress > 0) & (S.upload_progress < 100),
+            rx.progress(value=S.upload_progress, width="100%"),
+        ),
+        error_text(S.errors, "photo"),
+    )
+
+
+def _card_step() -> rx.Component:
+    return card(
+        rx.heading("2. Банковская карта", size="4", as_="h2"),
+        rx.cond(S.has_card, _done(S.card_label), rx.fragment()),
+        rx.cond(
+            S.card_notice != "",
+            rx.callout(
+                S.card_notice,
+                color_scheme=rx.cond(S.card_failed, "red", "green"),
+                role="status",
+                data_testid="card-notice",
+            ),
+        ),
+        rx.text(
+            "Деньги придут на эту карту. Данные карты вы вводите на странице банка-эквайера, "
+            "мы их не видим и не храним. Банк спишет и сразу вернёт от 1 до 10 ₽ для проверки.",
+            size="2",
+        ),
+        rx.button(
+            rx.cond(S.has_card, "Привязать другую карту", "Привязать карту"),
+            on_click=S.bind_card,
+            disabled=NOT_READY,
+        ),
+    )
+
+
+def _service(service: dict) -> rx.Component:
+    code = service["code"]
+    box_id = "service-" + code
+    return rx.vstack(
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                id=box_id,
+                checked=S.chosen.contains(code),
+                disabled=(service["fits"] == "") & ~S.chosen.contains(code),
+                on_change=lambda on: S.toggle_service(code, on),
+                class_name="c7-checkbox",
+            ),
+            rx.text.span(service["title"], " — ", rx.text.strong(service["price"])),
+            html_for=box_id,
+            class_name="c7-check-label",
+        ),
+        rx.text(
+            service["about"],
+            rx.cond(service["fits"] == "", UNAVAILABLE, ""),
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="1",
+    )
+
+
+def _form() -> rx.Component:
+    return card(
+        rx.heading("3. Сумма и срок", size="4", as_="h2"),
+        rx.hstack(
+            rx.el.label("Сумма займа, ₽", html_for="apply-amount", class_name="c7-label"),
+            rx.spacer(),
+            rx.text(S.figures["amount"], weight="bold", data_testid="apply-amount-label"),
+            width="100%",
+        ),
+        rx.el.input(
+            type="range",
+            id="apply-amount",
+            min=S.amount_min,
+            max=S.amount_max,
+            step=500,
+            value=S.amount,
+            on_change=S.set_amount,
+            class_name="c7-range",
+        ),
+        error_text(S.errors, "amount"),
+        rx.hstack(
+            rx.el.label("Срок, дней", html_for="apply-term", class_name="c7-label"),
+            rx.spacer(),
+            rx.text(S.figures["term"], weight="bold"),
+            width="100%",
+        ),
+        rx.el.input(
+            type="range",
+            id="apply-term",
+            min=7,
+            max=30,
+            step=1,
+            value=S.term,
+            on_change=S.set_term,
+            class_name="c7-range",
+        ),
+        error_text(S.errors, "term"),
+        rx.heading("Дополнительные услуги", size="3", as_="h3"),
+        rx.text("По желанию. Цена добавляется к сумме возврата.", size="2"),
+        rx.foreach(S.services, _service),
+        error_text(S.errors, "services"),
+        rx.grid(
+            _figure("Вернуть", S.figures["total"], "apply-total"),
+            _figure("До", S.figures["due"], "apply-due"),
+            _figure("ПСК, % годовых", S.figures["psk"], "apply-psk"),
+            _figure("ПСК в рублях", S.figures["psk_rub"], "apply-psk-rub"),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.cond(
+            S.figures["promo"] == "1",
+            rx.text(
+                "Первый заём — 0 % при возврате до даты платежа. При просрочке проценты "
+                "0,8 % в день начнут начисляться с первого дня просрочки.",
+                size="2",
+            ),
+        ),
+        form_error(S.errors),
+        rx.button(
+            "Отправить заявку",
+            size="3",
+            width="100%",
+            on_click=S.submit,
+            loading=S.busy,
+            disabled=NOT_READY,
+        ),
+    )
+
+
+def _scoring() -> rx.Component:
+    return card(
+        rx.hstack(rx.spinner(size="3"), rx.heading("Заявка на рассмотрении", size="5", as_="h2")),
+        rx.text(
+            "Проверяем данные и запрашиваем бюро кредитных историй. Обычно это занимает "
+            "несколько секунд — страница обновится сама."
+        ),
+        rx.progress(width="100%"),
+        form_error(S.errors),
+        data_testid="scoring",
+    )
+
+
+def _refused() -> rx.Component:
+    return card(
+        rx.heading("Заявка отклонена", size="5", as_="h2"),
+        rx.text(S.refusal, data_testid="refusal"),
+        rx.cond(
+            S.reapply != "",
+            rx.text("Подать новую заявку можно с ", rx.text.strong(S.reapply), "."),
+        ),
+        rx.link("Вернуться в личный кабинет", href="/cabinet"),
+    )
+
+
+def _offer() -> rx.Component:
+    o = S.offer
+    return card(
+        rx.heading("Заём одобрен", size="5", as_="h2"),
+        rx.cond(
+            o["asked"] != "",
+            rx.callout(
+                rx.text("Вы просили ", o["asked"], "; мы можем выдать ", o["amount"], "."),
+                color_scheme="amber",
+            ),
+        ),
+        rx.grid(
+            _figure("Сумма", o["amount"], "offer-amount"),
+            _figure("Вернуть", o["total"], "offer-total"),
+            _figure("До", o["due"], "offer-due"),
+            _figure("ПСК", o["psk"], "offer-psk"),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.text("Деньги придут на ", o["card"], "."),
+        rx.link(
+            "Индивидуальные условия договора № ",
+            o["number"],
+            " (PDF)",
+            href=o["draft"],
+            is_external=True,
+        ),
+        form_error(S.errors),
+        rx.cond(
+            S.signature_requested,
+            rx.form(
+                rx.vstack(
+                    rx.text("Мы отправили код на ваш телефон. Вводя его, вы подписываете договор."),
+                    code_field(S.errors),
+                    submit("Подписать и получить деньги", S.busy),
+                    rx.button("Отправить код ещё раз", variant="ghost", on_click=S.send_code),
+                    width="100%",
+                ),
+                on_submit=S.sign,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            rx.button(
+                "Подписать кодом из SMS",
+                size="3",
+                width="100%",
+                on_click=S.send_code,
+                disabled=NOT_READY,
+            ),
+        ),
+    )
+
+
+def apply() -> rx.Component:
+    return page(
+        rx.match(
+            S.stage,
+            ("loading", rx.hstack(rx.spinner(), rx.text("Загружаем…"))),
+            ("scoring", _scoring()),
+            ("refused", _refused()),
+            ("offer", _offer()),
+            rx.vstack(
+                _photo_step(),
+                _card_step(),
+                rx.cond(
+                    S.stage == "form",
+                    _form(),
+                    rx.text("Загрузите фото и привяжите карту — и можно отправлять заявку."),
+                ),
+                width="100%",
+                max_width="640px",
+                spacing="4",
+            ),
+        ),
+        title="Заявка на заём",
+        member=True,
+    )

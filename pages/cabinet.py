@@ -1,0 +1,186 @@
+"""The cabinet `/cabinet`: today's debt and next payment, schedule, documents, operations."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pages.components import card, link_button, page
+from state.cabinet import CabinetState as S
+
+
+def _row(label: str, value: rx.Var, test_id: str, strong: bool = False) -> rx.Component:
+    return rx.hstack(
+        rx.text(label, color_scheme="gray"),
+        rx.spacer(),
+        rx.text(value, weight="bold" if strong else "regular", data_testid=test_id),
+        width="100%",
+    )
+
+
+def _loan() -> rx.Component:
+    loan = S.loan
+    return card(
+        rx.hstack(
+            rx.heading("Заём № ", loan["number"], size="5", as_="h2"),
+            rx.spacer(),
+            rx.badge(
+                loan["status"],
+                color_scheme=rx.cond(loan["overdue"] == "1", "red", "green"),
+                size="2",
+                data_testid="loan-status",
+            ),
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.text(
+            "Долг на ",
+            loan["today"],
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.text(loan["total"], size="8", weight="bold", data_testid="debt-total"),
+        _row("Основной долг", loan["principal"], "debt-principal"),
+        _row("Проценты", loan["interest"], "debt-interest"),
+        _row("Неустойка", loan["penalty"], "debt-penalty"),
+        rx.cond(
+            loan["services_due"] != "",
+            _row("Доп. услуги", loan["services_due"], "debt-services"),
+        ),
+        rx.divider(),
+        _row("Дата платежа", loan["due"], "next-payment-date", strong=True),
+        rx.text(
+            loan["days"],
+            color_scheme=rx.cond(loan["overdue"] == "1", "red", "gray"),
+            data_testid="days-left",
+        ),
+        rx.cond(
+            loan["promo"] == "1",
+            rx.callout(
+                "Первый заём под 0 %: верните долг до даты платежа — и проценты не начислятся.",
+                icon="badge_percent",
+            ),
+        ),
+        _row("ПСК по договору", loan["psk"], "loan-psk"),
+        rx.cond(
+            loan["services"] != "", _row("Выбранные услуги", loan["services"], "loan-services")
+        ),
+    )
+
+
+def _schedule() -> rx.Component:
+    with_services = S.loan["services"] != ""
+    return card(
+        rx.heading("График платежей", size="4", as_="h2"),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Дата"),
+                        rx.table.column_header_cell("Основной долг"),
+                        rx.table.column_header_cell("Проценты"),
+                        rx.cond(with_services, rx.table.column_header_cell("Доп. услуги")),
+                        rx.table.column_header_cell("Всего"),
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        S.schedule,
+                        lambda r: rx.table.row(
+                            rx.table.cell(r["date"]),
+                            rx.table.cell(r["principal"]),
+                            rx.table.cell(r["interest"]),
+                            rx.cond(with_services, rx.table.cell(r["services"])),
+                            rx.table.cell(r["total"]),
+                        ),
+                    )
+                ),
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+    )
+
+
+def _documents() -> rx.Component:
+    return card(
+        rx.heading("Документы", size="4", as_="h2"),
+        rx.foreach(
+            S.documents,
+            lambda d: rx.hstack(
+                rx.icon("file_text"),
+                rx.link(d["title"], href=d["url"], is_external=True),
+                rx.text(d["date"], size="1", color_scheme="gray"),
+                wrap="wrap",
+            ),
+        ),
+    )
+
+
+def _operations() -> rx.Component:
+    return card(
+        rx.heading("Операции", size="4", as_="h2"),
+        rx.foreach(
+            S.operations,
+            lambda o: rx.hstack(
+                rx.text(o["date"], size="2", color_scheme="gray", min_width="90px"),
+                rx.text(o["text"], size="2", flex="1"),
+                rx.text(o["amount"], size="2", weight="bold", data_testid="operation-amount"),
+                width="100%",
+                wrap="wrap",
+                data_testid="operation",
+            ),
+        ),
+    )
+
+
+def _empty() -> rx.Component:
+    return card(
+        rx.heading("Нет активных займов", size="5", as_="h2"),
+        rx.cond(
+            S.pending != "",
+            rx.text(S.pending),
+            rx.cond(
+                S.requested != "",
+                rx.text("Вы выбрали в калькуляторе: ", rx.text.strong(S.requested)),
+                rx.text("Оформите заём — решение придёт за несколько секунд."),
+            ),
+        ),
+        link_button(
+            rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"), "/apply", size="3"
+        ),
+    )
+
+
+def cabinet() -> rx.Component:
+    return page(
+        rx.cond(
+            S.loaded,
+            rx.vstack(
+                rx.hstack(
+                    rx.heading("Здравствуйте, ", S.name, "!", size="6", as_="h1"),
+                    rx.spacer(),
+                    rx.button("Выйти", variant="outline", on_click=S.logout),
+                    width="100%",
+                    wrap="wrap",
+                ),
+                rx.text("Телефон: ", S.phone, color_scheme="gray"),
+                rx.cond(
+                    S.loan.contains("number"),
+                    rx.vstack(_loan(), _schedule(), width="100%", max_width="640px", spacing="4"),
+                    rx.box(_empty(), width="100%", max_width="560px"),
+                ),
+                rx.cond(
+                    S.documents.length() > 0, rx.box(_documents(), width="100%", max_width="640px")
+                ),
+                rx.cond(
+                    S.operations.length() > 0,
+                    rx.box(_operations(), width="100%", max_width="640px"),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.hstack(rx.spinner(), rx.text("Загружаем личный кабинет…")),
+        ),
+        member=True,
+    )

@@ -1,0 +1,19 @@
+"""Reflex configuration: the embedded SQLite default, or PostgreSQL/Redis from the environment."""
+
+import os
+
+import reflex as rx
+
+config = rx.Config(
+    app_name="credit7",
+    app_module_import="pages.app",
+    db_url=os.environ.get("REFLEX_DB_URL", "sqlite:///credit7.db"),
+    redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    cors_allowed_origins=os.environ.get(
+        "CREDIT7_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000"
+    ).split(","),
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="green", radius="medium"))],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

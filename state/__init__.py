@@ -1,0 +1,1 @@
+"""Reflex states: thin. They check who is calling, validate input, call a service, expose views."""

@@ -1,0 +1,47 @@
+"""The landing calculator. Figures come from the domain pricing; the browser only looks them up."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from credit7_web import pricing, tariff
+from credit7_web.business_clock import clock_for
+from credit7_web.errors import FormError
+from credit7_web.money import rub
+from credit7_web.words import days
+from state.context import CLOCK, db
+
+# Every allowed amount and term of a first loan, priced once on the server: the page ships this
+# table, so a slider step changes the figures with no round trip and no second formula in JS.
+SHOWN = ("total", "psk", "psk_rub", "std_total", "std_psk")
+FIRST_LOAN_TABLE = {
+    key: {name: row[name] for name in SHOWN}
+    for key, row in pricing.calculator_table(first_loan=True).items()
+}
+FIRST_LOAN_RANGE = tariff.amount_range(first_loan=True)
+TERMS = tariff.terms()
+AMOUNT_LABELS = {str(kop // 100): rub(kop) for kop in FIRST_LOAN_RANGE.values()}
+TERM_LABELS = {str(t): days(t) for t in TERMS}
+
+
+def requested_loan(amount_rub: str, term_days: str) -> tuple[int, int] | None:
+    """Amount (kopecks) and term carried in from the calculator, when they fit the tariff."""
+    if not (amount_rub.isdigit() and term_days.isdigit()) or len(amount_rub) > 7:
+        return None
+    amount_kop, term = int(amount_rub) * 100, int(term_days)
+    try:
+        pricing.quote(amount_kop, term, CLOCK.today(), first_loan=True)
+    except FormError:
+        return None
+    return amount_kop, term
+
+
+class CalculatorState(rx.State):
+    """Only the due dates depend on the day, so only they come from the server."""
+
+    due_dates: dict[str, str] = {}
+
+    @rx.event
+    def load(self):
+        with db() as s:
+            self.due_dates = pricing.due_dates(clock_for(s).today())

@@ -1,0 +1,243 @@
+"""End-to-end fixtures: the production build of the app in its own process group, Chromium.
+
+The app gets a fresh database (SQLite in a temp dir, or a new PostgreSQL database when
+CREDIT7_TEST_DB_URL is set, with Reflex state in Redis when CREDIT7_TEST_REDIS_URL is set) and a
+free port. Teardown kills the whole process group, escalating to SIGKILL: `reflex run` may
+ignore SIGTERM, and no server may outlive the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from credit7_web import accounts, questionnaire
+from credit7_web.clock import SystemClock
+from credit7_web.db import make_engine
+from credit7_web.models import SmsMessage
+from credit7_web.settings import Settings
+from tests.conftest import fresh_database
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+START_TIMEOUT_S = 600
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+def _wait_until_up(base_url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(base_url + "/ping", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    with urllib.request.urlopen(base_url + "/", timeout=5) as page:  # noqa: S310
+                        if page.status == 200:
+                            return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the app did not start in {START_TIMEOUT_S} s:\n{log.read_text()[-4000:]}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    data_dir = tmp_path_factory.mktemp("data")
+    env = os.environ | {
+        "REFLEX_DB_URL": app_db_url,
+        "CREDIT7_DATA_DIR": str(data_dir),
+        "CREDIT7_ORIGINS": f"{base_url},http://localhost:{port}",
+        "REFLEX_USE_NPM": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    if redis_url := os.environ.get("CREDIT7_TEST_REDIS_URL"):
+        env["REFLEX_REDIS_URL"] = redis_url
+    else:
+        env.pop("REFLEX_REDIS_URL", None)
+    log = data_dir / "app.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            [
+                str(Path(sys.executable).parent / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_up(base_url, proc, log)
+        yield base_url
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def base_url(app_url: str) -> str:
+    """pytest-playwright's base_url: `page.goto("/login")` goes to the app under test."""
+    return app_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CREDIT7_CHROMIUM", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Europe/Moscow"}
+
+
+@pytest.fixture(scope="session")
+def app_engine(app_db_url: str) -> Iterator[Engine]:
+    engine = make_engine(app_db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def read_sms(app_engine: Engine):
+    """The newest SMS the sandbox gateway delivered to a phone (10 digits)."""
+
+    def read(phone: str) -> str:
+        with Session(app_engine) as s:
+            message = s.exec(
+                select(SmsMessage)
+                .where(SmsMessage.phone == phone)
+                .order_by(col(SmsMessage.id).desc())
+            ).first()
+        assert message is not None, f"no SMS to {phone}"
+        return message.text
+
+    return read
+
+
+@pytest.fixture
+def sms_code(read_sms):
+    def code(phone: str) -> str:
+        match = re.search(r"\b(\d{6})\b", read_sms(phone))
+        assert match, "the last SMS has no code"
+        return match.group(1)
+
+    return code
+
+
+@pytest.fixture
+def new_phone() -> str:
+    """A phone no other test uses: 10 digits starting with 9."""
+    return "9" + str(uuid.uuid4().int)[:9]
+
+
+# A complete questionnaire, as a borrower would type it.
+PERSON = {
+    "last_name": "Иванова",
+    "first_name": "Мария",
+    "middle_name": "Петровна",
+    "birth_date": "15.05.1990",
+    "birth_place": "г. Москва",
+    "citizenship": "RUS",
+    "passport_series": "4510",
+    "passport_number": "123456",
+    "passport_issue_date": "20.06.2010",
+    "passport_issuer": "ОВД района Хамовники г. Москвы",
+    "passport_division_code": "770-001",
+    "reg_address": "г. Москва, ул. Тверская, д. 1, кв. 1",
+    "res_same_as_reg": "on",
+    "res_address": "",
+    "snils": "112-233-445 95",
+    "email": "maria@example.ru",
+    "employer": "ООО «Ромашка»",
+    "position": "Инженер",
+    "family_status": "married",
+    "dependants": "1",
+    "monthly_income": "60000",
+}
+
+
+@pytest.fixture
+def borrower_with_passport(app_engine: Engine, new_phone: str):
+    """Make a signed-up borrower with a complete questionnaire and this passport number."""
+
+    def make(passport_number: str) -> tuple[str, str]:
+        password = "Secret123"
+        clock = SystemClock()
+        settings = Settings(secret_key=b"unused-for-passwords", bcrypt_rounds=4)
+        person = PERSON | {"passport_number": passport_number}
+        with Session(app_engine) as s:
+            created = accounts.create_borrower(
+                s, clock, settings, new_phone, password, password, clock.now()
+            )
+            borrower_id = created.id
+            assert borrower_id is not None
+            for step, section in enumerate(questionnaire.SECTIONS):
+                values = {name: person[name] for name in section.fields}
+                questionnaire.submit_section(s, clock, borrower_id, step, values)
+        return new_phone, password
+
+    return make
+
+
+@pytest.fixture
+def borrower(borrower_with_passport):
+    """A signed-up borrower with a clean credit history: (phone, password)."""
+    return borrower_with_passport(PERSON["passport_number"])

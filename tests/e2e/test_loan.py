@@ -1,0 +1,141 @@
+"""Getting a loan in Chromium: photo, card, application, decision, signature, dashboard, overdue."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from playwright.sync_api import Page, expect
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from credit7_web import business_clock, debt
+from credit7_web.clock import SystemClock
+from credit7_web.lending import open_loan
+from credit7_web.models import Borrower
+from credit7_web.money import rub
+from credit7_web.validators import format_date
+from tests.e2e.test_account import CABINET, sign_in
+
+SUCCESS_CARD = "4111 1111 1111 1111"
+
+
+@pytest.fixture
+def passport_photo(tmp_path: Path) -> Path:
+    """A plausible photo: big enough, a real JPEG."""
+    image = Image.new("RGB", (1200, 900), (200, 190, 170))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((400, 300, 800, 700), fill=(120, 30, 40))
+    draw.ellipse((500, 80, 700, 280), fill=(230, 200, 180))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    path = tmp_path / "selfie.jpg"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.fixture
+def clock_reset(app_engine: Engine):
+    """Tests that move the sandbox business date put it back, whatever happens."""
+    yield
+    with Session(app_engine) as s:
+        business_clock.reset(s)
+
+
+def prepare(page: Page, photo: Path, card_number: str = SUCCESS_CARD) -> None:
+    """On /apply: upload the passport selfie and bind a sandbox card."""
+    page.goto("/apply")
+    expect(page.get_by_role("heading", name="1. Фото с паспортом")).to_be_visible()
+    page.get_by_label("Файл с фото").set_input_files(str(photo))
+    page.get_by_role("button", name="Загрузить фото").click()
+    expect(page.get_by_text("Фото загружено")).to_be_visible()
+    expect(page.get_by_role("img", name="Ваше фото с паспортом")).to_be_visible()
+
+    page.get_by_role("button", name="Привязать карту").click()
+    expect(page).to_have_url(re.compile(r"/sandbox/acquirer/pay/"))
+    page.get_by_label("Номер карты").fill(card_number)
+    page.get_by_label(re.compile("Срок действия")).fill("12/30")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_role("button", name=re.compile("Привязать|Оплатить|Подтвердить")).click()
+    expect(page).to_have_url(re.compile(r"/apply/?\?card="))
+
+
+def test_a_first_loan_from_photo_to_money_on_the_card(
+    page: Page, borrower, passport_photo: Path, sms_code, app_engine: Engine, clock_reset
+) -> None:
+    phone, password = borrower
+    page.goto("/login")
+    sign_in(page, phone, password)
+    expect(page).to_have_url(CABINET)
+    prepare(page, passport_photo)
+    expect(page.get_by_test_id("card-notice")).to_contain_text("Карта привязана")
+
+    page.get_by_label("Сумма займа, ₽").fill("10000")
+    page.get_by_label("Срок, дней").fill("20")
+    today = SystemClock().today()
+    due = format_date(today + timedelta(days=20))
+    expect(page.get_by_test_id("apply-total")).to_have_text("10\u00a0000\u00a0₽")
+    expect(page.get_by_test_id("apply-due")).to_have_text(due)
+    expect(page.get_by_test_id("apply-psk")).to_have_text("0,000\u00a0%")
+
+    page.get_by_role("button", name="Отправить заявку").click()
+    expect(page.get_by_role("heading", name="Заём одобрен")).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("offer-amount")).to_have_text("10\u00a0000\u00a0₽")
+    page.get_by_role("button", name="Подписать кодом из SMS").click()
+    expect(page.get_by_label("Код из SMS")).to_be_visible()
+    page.get_by_label("Код из SMS").fill(sms_code(phone))
+    page.get_by_role("button", name="Подписать и получить деньги").click()
+
+    expect(page).to_have_url(CABINET)
+    expect(page.get_by_test_id("debt-total")).to_have_text("10\u00a0000\u00a0₽")
+    expect(page.get_by_test_id("next-payment-date")).to_have_text(due)
+    expect(page.get_by_test_id("loan-status")).to_have_text("Активен")
+    expect(page.get_by_test_id("days-left")).to_have_text("До платежа 20 дней")
+    history = page.get_by_test_id("operation")
+    expect(history.filter(has_text="Выдача займа")).to_contain_text("+10\u00a0000\u00a0₽")
+    expect(history.filter(has_text="Проверочное списание")).to_have_count(1)
+    expect(history.filter(has_text="Возврат проверочного списания")).to_have_count(1)
+    expect(page.get_by_role("link", name=re.compile("Индивидуальные условия"))).to_have_count(2)
+
+    # Past the due date: the promo ends, interest and the penalty run from the first overdue day.
+    page.goto("/sandbox/clock")
+    page.get_by_role("button", name="+30 дн.").click()
+    expect(page.get_by_test_id("business-date")).to_have_text(format_date(today + timedelta(30)))
+    page.goto("/cabinet")
+    expect(page.get_by_test_id("loan-status")).to_have_text("Просрочен")
+    expect(page.get_by_test_id("days-left")).to_have_text("Просрочка 10 дней")
+    with Session(app_engine) as s:
+        borrower_id = s.exec(select(Borrower.id).where(Borrower.phone == phone)).one()
+        loan = open_loan(s, borrower_id)
+        assert loan is not None
+        owed = debt.loan_debt(s, loan, today + timedelta(days=30))
+    assert owed.penalty_kop > 0 and owed.overdue
+    expect(page.get_by_test_id("debt-total")).to_have_text(rub(owed.total_kop))
+    expect(page.get_by_test_id("debt-penalty")).to_have_text(rub(owed.penalty_kop))
+
+
+def test_a_self_banned_person_is_told_why(
+    page: Page, borrower_with_passport, passport_photo: Path
+) -> None:
+    phone, password = borrower_with_passport("000001")
+    page.goto("/login")
+    sign_in(page, phone, password)
+    expect(page).to_have_url(CABINET)
+    prepare(page, passport_photo)
+    page.get_by_role("button", name="Отправить заявку").click()
+    expect(page.get_by_role("heading", name="Заявка отклонена")).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("refusal")).to_contain_text("самозапрет")
+
+
+def test_a_declined_card_is_not_bound(page: Page, borrower, passport_photo: Path) -> None:
+    phone, password = borrower
+    page.goto("/login")
+    sign_in(page, phone, password)
+    expect(page).to_have_url(CABINET)
+    prepare(page, passport_photo, "4000 0000 0000 0002")
+    expect(page.get_by_test_id("card-notice")).to_contain_text("отклонил")
+    expect(page.get_by_role("button", name="Отправить заявку")).to_have_count(0)

@@ -1,0 +1,123 @@
+"""CabinetState: only for a signed-in borrower with the questionnaire done; sign-out."""
+
+from __future__ import annotations
+
+import json
+
+from reflex_base.event import Event
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from credit7_web import sessions
+from state.cabinet import CabinetState
+from state.context import CLOCK, settings
+from tests.state.harness import (
+    Browser,
+    make_borrower,
+    redirect_to,
+    session_rows,
+    sign_in,
+    snapshot,
+)
+
+TO_SIGN_IN = "/login?next=%2Fcabinet"
+TO_LOGOUT_ROUTE = "window.location.replace(" + json.dumps("/auth/logout") + ")"
+
+
+def assert_cleared(state: CabinetState) -> None:
+    assert (state.name, state.phone, state.requested, state.loaded) == ("", "", "", False)
+
+
+def goes_to_logout_route(events: list[Event]) -> bool:
+    return [(e.name, e.payload["javascript_code"]) for e in events] == [
+        ("_call_script", TO_LOGOUT_ROUTE)
+    ]
+
+
+def live(engine: Engine, token: str) -> bool:
+    with Session(engine) as s:
+        return sessions.resolve(s, CLOCK, settings(), token) is not None
+
+
+async def test_load_for_an_anonymous_visitor_asks_to_sign_in(
+    browser: Browser, app_db: Engine
+) -> None:
+    make_borrower(app_db, active=True)
+    browser.at("/cabinet")
+    before = snapshot(app_db)
+    assert redirect_to(await browser.send(CabinetState, "load")) == TO_SIGN_IN
+    assert_cleared(browser.state(CabinetState))
+    assert snapshot(app_db) == before
+
+
+async def test_load_sends_an_unfinished_borrower_to_the_questionnaire(
+    browser: Browser, app_db: Engine
+) -> None:
+    browser.at("/cabinet").with_cookie(sign_in(app_db, make_borrower(app_db)))
+    assert redirect_to(await browser.send(CabinetState, "load")) == "/register/questionnaire"
+    assert_cleared(browser.state(CabinetState))
+
+
+async def test_load_greets_the_borrower(browser: Browser, app_db: Engine) -> None:
+    borrower_id = make_borrower(
+        app_db, active=True, first_name="Иван", middle_name="Иванович", requested=(500_000, 10)
+    )
+    browser.at("/cabinet").with_cookie(sign_in(app_db, borrower_id))
+    assert await browser.send(CabinetState, "load") == []
+    state = browser.state(CabinetState)
+    assert (state.name, state.phone, state.loaded) == (
+        "Иван Иванович",
+        "+7 (900) 123-45-67",
+        True,
+    )
+    assert state.requested == "5\u00a0000\u00a0₽ на 10 дн."
+
+
+async def test_load_without_a_name_greets_by_phone(browser: Browser, app_db: Engine) -> None:
+    browser.at("/cabinet").with_cookie(sign_in(app_db, make_borrower(app_db, active=True)))
+    await browser.send(CabinetState, "load")
+    state = browser.state(CabinetState)
+    assert (state.name, state.phone, state.requested) == (
+        "+7 (900) 123-45-67",
+        "+7 (900) 123-45-67",
+        "",
+    )
+
+
+async def test_a_dead_session_clears_what_the_page_showed(browser: Browser, app_db: Engine) -> None:
+    token = sign_in(app_db, make_borrower(app_db, active=True, first_name="Иван"))
+    browser.at("/cabinet").with_cookie(token)
+    await browser.send(CabinetState, "load")
+    assert browser.state(CabinetState).name == "Иван"
+    with Session(app_db) as s:
+        sessions.revoke(s, CLOCK, token)
+    assert redirect_to(await browser.send(CabinetState, "load")) == TO_SIGN_IN
+    assert_cleared(browser.state(CabinetState))
+    assert '"name_rx_state_": ""' in browser.deltas[-1]
+
+
+async def test_logout_revokes_this_session_only(browser: Browser, app_db: Engine) -> None:
+    borrower_id = make_borrower(app_db, active=True, first_name="Иван")
+    token, other_device = sign_in(app_db, borrower_id), sign_in(app_db, borrower_id)
+    browser.at("/cabinet").with_cookie(token)
+    await browser.send(CabinetState, "load")
+    assert goes_to_logout_route(await browser.send(CabinetState, "logout"))
+    assert_cleared(browser.state(CabinetState))
+    first, second = session_rows(app_db)
+    assert first.revoked_at is not None
+    assert second.revoked_at is None
+    assert not live(app_db, token)
+    assert live(app_db, other_device)
+    assert redirect_to(await browser.send(CabinetState, "load")) == TO_SIGN_IN
+
+
+async def test_logout_without_a_live_cookie_changes_nothing(
+    browser: Browser, app_db: Engine
+) -> None:
+    token = sign_in(app_db, make_borrower(app_db, active=True))
+    before = snapshot(app_db)
+    for cookie in (None, "not-a-token", token + "x", "", " "):
+        browser.at("/cabinet").with_cookie(cookie)
+        assert goes_to_logout_route(await browser.send(CabinetState, "logout"))
+    assert snapshot(app_db) == before
+    assert live(app_db, token)

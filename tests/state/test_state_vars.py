@@ -1,0 +1,160 @@
+"""What each state lets a browser see and call.
+
+Frontend vars (`State.base_vars` plus non-backend computed vars: Reflex's
+`_frontend_var_names`) are sent to the browser; fields whose names start with `_` stay on the
+server. Event handlers are what a client may call, by name, with any arguments.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from reflex.state import BaseState
+from sqlalchemy import Engine
+
+from state.apply import ApplyState
+from state.auth import LoginState
+from state.cabinet import CabinetState
+from state.calculator import CalculatorState
+from state.questionnaire import QuestionnaireState
+from state.recover import RecoverState
+from state.register import RegisterState
+from state.sandbox import SandboxSmsState
+from state.sandbox_clock import SandboxClockState
+from tests.state.harness import PHONE, Browser, form, sms_code
+
+FRONTEND: dict[type[BaseState], set[str]] = {
+    LoginState: {"errors", "busy", "notice"},
+    RegisterState: {"errors", "busy", "step", "phone_display"},
+    RecoverState: {"errors", "busy", "step", "phone_display"},
+    QuestionnaireState: {"errors", "busy", "step", "values", "same_address", "loaded"},
+    CabinetState: {"name", "phone", "requested", "pending", "loaded"}
+    | {"loan", "schedule", "documents", "operations"},
+    ApplyState: {"errors", "busy", "stage", "has_photo", "photo_url", "has_card", "card_label"}
+    | {"card_notice", "card_failed", "upload_progress", "amount", "term", "amount_min"}
+    | {
+        "amount_max",
+        "chosen",
+        "services",
+        "figures",
+        "refusal",
+        "reapply",
+        "offer",
+        "signature_requested",
+    },
+    SandboxClockState: {"enabled", "today", "shift", "error"},
+    CalculatorState: {"due_dates"},
+    SandboxSmsState: {"enabled", "messages"},
+}
+BACKEND: dict[type[BaseState], set[str]] = {
+    LoginState: set(),
+    RegisterState: {"_phone", "_confirmed_at", "_consent_at", "_requested"},
+    RecoverState: {"_phone", "_confirmed_at"},
+    QuestionnaireState: set(),
+    CabinetState: set(),
+    ApplyState: set(),
+    SandboxClockState: set(),
+    CalculatorState: set(),
+    SandboxSmsState: set(),
+}
+HANDLERS: dict[type[BaseState], set[str]] = {
+    LoginState: {"load", "submit"},
+    RegisterState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
+    | {"change_phone"},
+    RecoverState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
+    | {"change_phone"},
+    QuestionnaireState: {"load", "save_field", "set_same_address", "back", "submit"},
+    CabinetState: {"load", "logout"},
+    ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}
+    | {"upload_progressed", "bind_card", "submit", "watch_decision", "send_code", "sign"},
+    SandboxClockState: {"load", "move", "reset_clock"},
+    CalculatorState: {"load"},
+    SandboxSmsState: {"load"},
+}
+SECRET_WORDS = re.compile(
+    r"code|token|ticket|passw|secret|hash|confirm|consent|proof|otp|session|cookie|key", re.I
+)
+STATES = list(FRONTEND)
+
+
+def own_fields(cls: type[BaseState]) -> dict[str, Any]:
+    return {name: f for name, f in cls.get_fields().items() if f._owner is cls}
+
+
+@pytest.mark.parametrize("cls", STATES, ids=lambda c: c.__name__)
+def test_the_frontend_vars_are_exactly_these(cls: type[BaseState]) -> None:
+    assert set(cls.base_vars) == FRONTEND[cls]
+    assert cls.computed_vars == {}
+    assert set(cls._frontend_var_names) == FRONTEND[cls]
+
+
+@pytest.mark.parametrize("cls", STATES, ids=lambda c: c.__name__)
+def test_no_frontend_var_is_named_like_a_secret(cls: type[BaseState]) -> None:
+    assert [name for name in cls._frontend_var_names if SECRET_WORDS.search(name)] == []
+
+
+@pytest.mark.parametrize("cls", STATES, ids=lambda c: c.__name__)
+def test_the_backend_vars_are_exactly_these_and_private(cls: type[BaseState]) -> None:
+    fields = own_fields(cls)
+    backend = {name for name, f in fields.items() if f._backend}
+    assert backend == BACKEND[cls]
+    assert all(name.startswith("_") for name in backend)
+    assert {name for name, f in fields.items() if not f._backend} == FRONTEND[cls]
+
+
+@pytest.mark.parametrize("cls", STATES, ids=lambda c: c.__name__)
+def test_a_client_can_call_only_these_handlers(cls: type[BaseState]) -> None:
+    assert set(cls.event_handlers) == HANDLERS[cls] | {"setvar"}
+
+
+@pytest.mark.parametrize(
+    ("cls", "var"),
+    [
+        (RegisterState, "step"),
+        (RegisterState, "_phone"),
+        (RegisterState, "_confirmed_at"),
+        (RegisterState, "_consent_at"),
+        (RegisterState, "errors"),
+        (RecoverState, "_phone"),
+        (RecoverState, "step"),
+        (QuestionnaireState, "step"),
+        (QuestionnaireState, "values"),
+        (CabinetState, "name"),
+        (LoginState, "rx_router_headers"),
+        (LoginState, "router_data"),
+    ],
+)
+async def test_setvar_cannot_set_a_var(
+    browser: Browser, app_db: Engine, cls: type[BaseState], var: str
+) -> None:
+    """No state has auto setters: `setvar` reaches only an explicit `set_*` handler."""
+    before = browser.state(cls).dict()
+    with pytest.raises(AttributeError):
+        await browser.send(cls, "setvar", var_name=var, value="password")
+    assert browser.state(cls).dict() == before
+
+
+async def test_setvar_reaches_only_the_checked_setter(browser: Browser, app_db: Engine) -> None:
+    await browser.send(QuestionnaireState, "setvar", var_name="same_address", value="no")
+    assert browser.state(QuestionnaireState).same_address is True
+    await browser.send(QuestionnaireState, "setvar", var_name="same_address", value=False)
+    assert browser.state(QuestionnaireState).same_address is False
+
+
+async def test_the_confirmation_survives_a_state_round_trip_but_never_leaves_the_server(
+    browser: Browser, app_db: Engine
+) -> None:
+    browser.at("/register", "amount=5000&term=10")
+    await browser.send(RegisterState, "load")
+    await browser.send(RegisterState, "submit_phone", form=form(phone=PHONE, consent="on"))
+    code = sms_code(app_db)
+    await browser.send(RegisterState, "submit_code", form=form(code=code))
+    state = browser.state(RegisterState)  # unpickled after every event by the harness
+    assert (state.step, state._phone, state._requested) == ("password", PHONE, (500_000, 10))
+    assert state._confirmed_at is not None and state._consent_at is not None
+    sent = browser.sent_text()
+    for secret in ("_phone", "_confirmed_at", "_consent_at", "_requested", code, PHONE):
+        assert secret not in sent
+    assert "+7 (900) 123-45-67" in sent  # phone_display: what the borrower typed, for reading

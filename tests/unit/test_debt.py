@@ -1,0 +1,365 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from credit7_web import pricing, tariff
+from credit7_web.debt import (
+    Debt,
+    Payment,
+    ScheduleRow,
+    Terms,
+    debt_on,
+    penalty_per_day_kop,
+    schedule,
+)
+from credit7_web.money import round_half_up
+
+START = date(2026, 11, 24)
+RUB = 100
+P = 10_000 * RUB
+DAY_INTEREST = 80 * RUB  # 0.8 % of 10 000 ₽
+DAY_PENALTY = 548  # round_half_up(1 000 000 × 0.2 / 365) = round(547.945…)
+
+
+def day(k: int) -> date:
+    return START + timedelta(days=k)
+
+
+def terms(
+    principal: int = P, days: int = 20, promo: bool = False, services: int = 0, **kw
+) -> Terms:
+    return Terms(
+        principal_kop=principal,
+        start=START,
+        due=kw.pop("due", day(days)),
+        original_due=day(days),
+        promo=promo,
+        services_kop=services,
+        **kw,
+    )
+
+
+STANDARD = terms()
+PROMO = terms(promo=True)
+DUE = day(20)
+
+
+def at(k: int, t: Terms = STANDARD, payments: tuple[Payment, ...] = ()) -> Debt:
+    return debt_on(t, payments, day(k))
+
+
+# ----------------------------------------------------------------------------- exact examples
+
+
+def test_start_day_nothing_accrued() -> None:
+    d = at(0)
+    assert (d.principal_kop, d.interest_kop, d.penalty_kop, d.total_kop) == (P, 0, 0, P)
+    assert d.days_left == 20 and not d.overdue and d.days_overdue == 0
+    assert not d.closed and not d.capped and d.due == DUE
+
+
+def test_standard_interest_day_by_day() -> None:
+    assert at(1).interest_kop == DAY_INTEREST
+    assert at(10).interest_kop == 800 * RUB
+    assert at(10).total_kop == 10_800 * RUB
+    d = at(20)
+    assert d.interest_kop == 1_600 * RUB and d.overdue_interest_kop == 0
+    assert d.total_kop == 11_600 * RUB
+    assert d.days_left == 0 and not d.overdue
+
+
+def test_standard_first_overdue_day() -> None:
+    d = at(21)
+    assert (
+        penalty_per_day_kop(P) == DAY_PENALTY == round_half_up(P * tariff.PENALTY_RATE_YEAR / 365)
+    )
+    assert d.overdue and d.days_overdue == 1 and d.days_left is None
+    # The term's interest is now overdue, as is the interest of the overdue day.
+    assert d.interest_kop == 0
+    assert d.overdue_interest_kop == 1_680 * RUB
+    assert d.penalty_kop == DAY_PENALTY
+    assert d.total_kop == P + 1_680 * RUB + DAY_PENALTY
+    assert d.charges_accrued_kop == 1_680 * RUB + DAY_PENALTY
+
+
+def test_promo_interest_free_up_to_the_due_date() -> None:
+    for k in (0, 1, 10, 20):
+        d = at(k, PROMO)
+        assert d.all_interest_kop == 0 and d.total_kop == P and d.charges_accrued_kop == 0
+
+
+def test_promo_ends_on_first_overdue_day_not_retroactively() -> None:
+    d = at(21, PROMO)
+    assert d.overdue_interest_kop == DAY_INTEREST  # 80 ₽: only the overdue day
+    assert d.penalty_kop == DAY_PENALTY
+    assert d.total_kop == P + DAY_INTEREST + DAY_PENALTY
+    d = at(25, PROMO)
+    assert d.overdue_interest_kop == 5 * DAY_INTEREST and d.penalty_kop == 5 * DAY_PENALTY
+
+
+def test_promo_ends_on_prolongation_day() -> None:
+    prolonged = terms(promo=True, prolongations=(day(10),), due=day(20 + 30))
+    assert at(9, prolonged).charges_accrued_kop == 0
+    assert at(10, prolonged).interest_kop == DAY_INTEREST  # the prolongation day is at base rate
+    d = at(12, prolonged)
+    assert d.interest_kop == 3 * DAY_INTEREST and d.overdue_interest_kop == 0
+    assert d.due == day(50) and d.days_left == 38
+    assert not at(50, prolonged).overdue and at(51, prolonged).overdue
+
+
+def test_prolongation_after_overdue_keeps_history() -> None:
+    # Overdue 5 days, prolonged on due+5 without paying: the 5 days stay overdue with penalty.
+    prolonged = terms(prolongations=(day(25),), due=day(50))
+    d = at(26, prolonged)
+    assert not d.overdue and d.due == day(50)
+    assert d.penalty_kop == 4 * DAY_PENALTY  # days 21..24; day 25 is no longer overdue
+    assert d.overdue_interest_kop == 24 * DAY_INTEREST  # term + 4 overdue days
+    assert d.interest_kop == 2 * DAY_INTEREST  # days 25, 26: current, due on day 50
+
+
+def test_cap_reached_after_long_overdue() -> None:
+    # Term 1 600 ₽, then 80 ₽ + 5,48 ₽ a day: 98 overdue days make 9 977,04 ₽; day 99 is cut.
+    before = at(20 + 98)
+    assert before.charges_accrued_kop == 160_000 + 98 * (DAY_INTEREST + DAY_PENALTY) == 997_704
+    assert not before.capped
+    d = at(20 + 99)
+    assert d.capped and d.charges_accrued_kop == P
+    assert d.penalty_kop == 98 * DAY_PENALTY  # the last day's interest took all the room left
+    assert d.overdue_interest_kop == P - 98 * DAY_PENALTY
+    assert d.total_kop == 2 * P
+    for k in (120, 200, 400, 2000):
+        later = at(k)
+        assert later.charges_accrued_kop == P and later.total_kop == 2 * P and later.capped
+        assert later.days_overdue == k - 20
+
+
+def test_paid_services_count_toward_the_cap() -> None:
+    t = terms(services=9_000 * RUB)  # leaves 1 000 ₽ of room: 12,5 days of interest
+    assert at(12, t).interest_kop == 12 * DAY_INTEREST and not at(12, t).capped
+    d = at(13, t)
+    assert d.interest_kop == 1_000 * RUB and d.capped
+    assert at(30, t).charges_accrued_kop == 1_000 * RUB
+    full = terms(services=P)
+    assert at(30, full).charges_accrued_kop == 0 and at(0, full).capped
+
+
+def test_partial_payment_order_penalty_overdue_current_principal() -> None:
+    # Prolonged while overdue, nothing paid: all four buckets are non-empty on day 26.
+    t = terms(prolongations=(day(25),), due=day(50))
+    base = at(26, t)
+    penalty, overdue, current = base.penalty_kop, base.overdue_interest_kop, base.interest_kop
+    assert penalty and overdue and current
+
+    d = at(26, t, (Payment(day(26), penalty - 100),))
+    assert (d.penalty_kop, d.overdue_interest_kop) == (100, overdue)
+
+    d = at(26, t, (Payment(day(26), penalty + 500),))
+    assert (d.penalty_kop, d.overdue_interest_kop, d.interest_kop) == (0, overdue - 500, current)
+
+    d = at(26, t, (Payment(day(26), penalty + overdue + 700),))
+    assert (d.overdue_interest_kop, d.interest_kop, d.principal_kop) == (0, current - 700, P)
+
+    d = at(26, t, (Payment(day(26), penalty + overdue + current + 1_000),))
+    assert d.all_interest_kop == 0 and d.penalty_kop == 0 and d.principal_kop == P - 1_000
+    assert d.paid_kop == penalty + overdue + current + 1_000
+
+
+def test_partial_payment_lowers_later_interest() -> None:
+    # Day 5: 400 ₽ interest; paying 900 ₽ leaves 9 500 ₽ of principal at 76 ₽ a day.
+    pays = (Payment(day(5), 900 * RUB),)
+    d5 = at(5, payments=pays)
+    assert (d5.interest_kop, d5.principal_kop) == (0, 9_500 * RUB)
+    d6 = at(6, payments=pays)
+    assert d6.interest_kop == 76 * RUB
+    assert at(20, payments=pays).total_kop == 9_500 * RUB + 15 * 76 * RUB
+
+
+def test_payment_on_the_start_day_goes_to_principal() -> None:
+    d = at(0, payments=(Payment(day(0), 1_000 * RUB),))
+    assert d.principal_kop == 9_000 * RUB and d.total_kop == 9_000 * RUB
+    assert at(1, payments=(Payment(day(0), 1_000 * RUB),)).interest_kop == 72 * RUB
+
+
+def test_full_early_repayment_on_day_5_closes() -> None:
+    pays = (Payment(day(5), 10_400 * RUB),)
+    d = at(5, payments=pays)
+    assert d.closed and d.total_kop == 0 and d.paid_kop == 10_400 * RUB
+    assert d.charges_accrued_kop == 5 * DAY_INTEREST
+    assert d.days_left is None and not d.overdue
+    later = at(60, payments=pays)
+    assert later.closed and later.total_kop == 0 and later.charges_accrued_kop == 400 * RUB
+    assert not later.overdue and later.days_overdue == 0
+
+
+def test_promo_repaid_on_the_due_date_costs_nothing() -> None:
+    d = at(20, PROMO, (Payment(DUE, P),))
+    assert d.closed and d.charges_accrued_kop == 0
+    assert at(40, PROMO, (Payment(DUE, P),)).total_kop == 0
+
+
+def test_overpayment_is_not_absorbed() -> None:
+    d = at(5, payments=(Payment(day(5), 20_000 * RUB),))
+    assert d.closed and d.paid_kop == 10_400 * RUB and d.overpaid_kop == 9_600 * RUB
+    d = at(9, payments=(Payment(day(5), 10_400 * RUB), Payment(day(8), 100)))
+    assert d.paid_kop == 10_400 * RUB and d.overpaid_kop == 100
+
+
+def test_payments_after_the_date_are_ignored_and_same_day_ones_add_up() -> None:
+    assert at(5, payments=(Payment(day(6), 100 * RUB),)).total_kop == 10_400 * RUB
+    two = (Payment(day(5), 300 * RUB), Payment(day(5), 100 * RUB))
+    assert at(5, payments=two).total_kop == P
+
+
+def test_invalid_input() -> None:
+    with pytest.raises(ValueError):
+        debt_on(STANDARD, [], day(-1))
+    with pytest.raises(ValueError):
+        debt_on(STANDARD, [Payment(day(1), 0)], day(2))
+
+
+def test_schedule_is_one_bullet_payment() -> None:
+    assert schedule(STANDARD) == [ScheduleRow(DUE, P, 1_600 * RUB, 11_600 * RUB)]
+    assert schedule(PROMO) == [ScheduleRow(DUE, P, 0, P)]
+
+
+def test_schedule_after_prolongation_with_interest_paid() -> None:
+    prolonged = terms(prolongations=(day(20),), due=day(50))
+    paid = (Payment(day(20), at(20, prolonged).total_kop - P),)  # interest to date, day 20 incl.
+    rows = schedule(prolonged, paid)
+    assert rows == [ScheduleRow(day(50), P, 30 * DAY_INTEREST, P + 30 * DAY_INTEREST)]
+
+
+@pytest.mark.parametrize("amount", [1_000 * RUB, 7_500 * RUB, 30_000 * RUB, 50_000 * RUB])
+@pytest.mark.parametrize("term", [tariff.TERM_MIN, 20, tariff.TERM_MAX])
+def test_schedule_matches_the_quote(amount: int, term: int) -> None:
+    quote = pricing.standard_quote(amount, term, START)
+    row = schedule(terms(principal=amount, days=term))[0]
+    assert (row.date, row.interest_kop, row.total_kop) == (
+        quote.due_date,
+        quote.interest_kop,
+        quote.total_kop,
+    )
+
+
+# ----------------------------------------------------------------------------- properties
+
+principals = st.integers(min_value=1, max_value=5_000_000)
+loan_terms = st.builds(
+    lambda principal, days, promo, services_share, prolong: Terms(
+        principal_kop=principal,
+        start=START,
+        due=day(days + (tariff.PROLONGATION_DAYS if prolong is not None else 0)),
+        original_due=day(days),
+        promo=promo,
+        services_kop=principal * services_share // 100,
+        prolongations=() if prolong is None else (day(min(prolong, days + 10)),),
+    ),
+    principals,
+    st.integers(min_value=tariff.TERM_MIN, max_value=tariff.TERM_MAX),
+    st.booleans(),
+    st.sampled_from([0, 0, 0, 10, 50, 99, 100]),
+    st.none() | st.integers(min_value=1, max_value=40),
+)
+payment_lists = st.lists(
+    st.builds(
+        Payment,
+        st.integers(min_value=0, max_value=250).map(day),
+        st.integers(min_value=1, max_value=3_000_000),
+    ),
+    max_size=5,
+)
+offsets = st.integers(min_value=0, max_value=300)
+
+
+@settings(max_examples=200, deadline=None)
+@given(loan_terms, payment_lists, offsets)
+def test_never_above_the_cap(t: Terms, payments: list[Payment], k: int) -> None:
+    d = debt_on(t, payments, day(k))
+    assert d.charges_accrued_kop + t.services_kop <= t.principal_kop
+    assert d.total_kop <= 2 * t.principal_kop
+    assert min(d.principal_kop, d.interest_kop, d.overdue_interest_kop, d.penalty_kop) >= 0
+    assert 0 <= d.services_kop <= t.services_kop
+    assert d.total_kop == (
+        d.principal_kop + d.interest_kop + d.overdue_interest_kop + d.penalty_kop + d.services_kop
+    )
+    # Money is conserved: what was lent, charged and sold is either paid or still owed.
+    assert d.paid_kop + d.total_kop == t.principal_kop + d.charges_accrued_kop + t.services_kop
+    assert d.paid_kop + d.overpaid_kop == sum(p.amount_kop for p in payments if p.on <= day(k))
+    assert d.closed == (d.total_kop == 0)
+    assert d.overdue == (d.days_overdue > 0)
+    assert (d.days_left is None) == (d.overdue or d.closed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(loan_terms, offsets, offsets)
+def test_total_never_falls_without_payments(t: Terms, a: int, b: int) -> None:
+    a, b = sorted((a, b))
+    first, second = debt_on(t, [], day(a)), debt_on(t, [], day(b))
+    assert first.total_kop <= second.total_kop
+    assert first.charges_accrued_kop <= second.charges_accrued_kop
+    if first.capped:
+        assert second.total_kop == first.total_kop
+
+
+@settings(max_examples=200, deadline=None)
+@given(loan_terms, payment_lists, st.integers(min_value=0, max_value=30))
+def test_promo_never_retroactive(t: Terms, payments: list[Payment], k: int) -> None:
+    promo = Terms(t.principal_kop, START, t.original_due, t.original_due, True, t.services_kop)
+    d = debt_on(promo, payments, min(day(k), promo.original_due))
+    assert d.charges_accrued_kop == 0 and d.all_interest_kop == 0 and d.penalty_kop == 0
+    # After the due date the promo loan owes what a standard one accrues from due+1 on.
+    promo = Terms(t.principal_kop, START, t.original_due, t.original_due, True, 0)
+    standard = Terms(t.principal_kop, START, t.original_due, t.original_due, False, 0)
+    later = promo.original_due + timedelta(days=k + 1)
+    if not debt_on(standard, [], later).capped:
+        assert (
+            debt_on(promo, [], later).charges_accrued_kop
+            == debt_on(standard, [], later).charges_accrued_kop
+            - debt_on(standard, [], standard.due).charges_accrued_kop
+        )
+
+
+@settings(max_examples=200, deadline=None)
+@given(loan_terms, payment_lists, offsets, st.integers(min_value=1, max_value=5_000_000))
+def test_a_payment_reduces_the_total_by_what_it_applies(
+    t: Terms, payments: list[Payment], k: int, amount: int
+) -> None:
+    before = debt_on(t, payments, day(k))
+    after = debt_on(t, [*payments, Payment(day(k), amount)], day(k))
+    applied = min(amount, before.total_kop)
+    assert after.total_kop == before.total_kop - applied
+    assert after.paid_kop == before.paid_kop + applied
+    assert after.overpaid_kop == before.overpaid_kop + amount - applied
+    assert after.charges_accrued_kop == before.charges_accrued_kop  # same day: no new accrual
+
+
+@settings(max_examples=200, deadline=None)
+@given(principals, st.integers(min_value=tariff.TERM_MIN, max_value=tariff.TERM_MAX), offsets)
+def test_each_day_rounded_half_up(principal: int, days: int, k: int) -> None:
+    t = terms(principal=principal, days=days)
+    daily = round_half_up(principal * tariff.DAILY_RATE)
+    on = min(k, days)
+    assert debt_on(t, [], day(on)).interest_kop == on * daily
+    # Overdue days add the same daily interest and a rounded daily penalty, until the cap.
+    overdue_days = k + 1
+    d = debt_on(t, [], day(days + overdue_days))
+    exact = (days + overdue_days) * daily + overdue_days * penalty_per_day_kop(principal)
+    assert d.charges_accrued_kop == min(exact, principal)
+    assert d.capped == (exact >= principal)
+
+
+@settings(max_examples=100, deadline=None)
+@given(loan_terms, payment_lists, offsets, offsets)
+def test_once_closed_nothing_accrues(t: Terms, payments: list[Payment], k: int, more: int) -> None:
+    d = debt_on(t, payments, day(k))
+    if not d.closed:
+        payments = [*payments, Payment(day(k), d.total_kop)]
+        d = debt_on(t, payments, day(k))
+    assert d.closed
+    later = debt_on(t, [p for p in payments if p.on <= day(k)], day(k + more))
+    assert later.closed and later.total_kop == 0
+    assert later.charges_accrued_kop == d.charges_accrued_kop

@@ -1,0 +1,301 @@
+from __future__ import annotations
+
+import threading
+import time as time_module
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from credit7_web import business_clock, reminders, tariff
+from credit7_web.clock import FixedClock
+from credit7_web.gateways.sms import SandboxSms, outbox
+from credit7_web.models import (
+    Borrower,
+    BorrowerStatus,
+    Card,
+    Loan,
+    LoanApplication,
+    LoanStatus,
+    Operation,
+    OperationKind,
+    Reminder,
+    SmsMessage,
+)
+from credit7_web.money import rub
+
+PHONE = "9001234567"
+RUB = 100
+
+
+def make_loan(
+    db: Session,
+    clock: FixedClock,
+    due_in: int,
+    term: int = 20,
+    principal: int = 10_000 * RUB,
+    first_loan: bool = False,
+    status: str = LoanStatus.ACTIVE,
+    phone: str = PHONE,
+) -> Loan:
+    """A disbursed loan whose due date is `due_in` days from the clock's business date."""
+    now = clock.now()
+    borrower = db.exec(select(Borrower).where(Borrower.phone == phone)).first()
+    if borrower is None:
+        borrower = Borrower(
+            phone=phone,
+            password_hash="x",
+            status=BorrowerStatus.ACTIVE,
+            pd_consent_at=now,
+            created_at=now,
+            password_changed_at=now,
+        )
+        db.add(borrower)
+        db.flush()
+    due = clock.today() + timedelta(days=due_in)
+    start = due - timedelta(days=term)
+    application = LoanApplication(
+        borrower_id=borrower.id,
+        amount_kop=principal,
+        term_days=term,
+        first_loan=first_loan,
+        status="signed",
+        created_at=now,
+        application_date=start,
+    )
+    card = Card(
+        borrower_id=borrower.id,
+        token=f"tok-{phone}-{due_in}-{status}",
+        masked="2200 00** **** 0004",
+        expiry_month=12,
+        expiry_year=2030,
+        bound_at=now,
+    )
+    db.add(application)
+    db.add(card)
+    db.flush()
+    loan = Loan(
+        borrower_id=borrower.id,
+        application_id=application.id,
+        number=f"C7-{application.id:06d}",
+        principal_kop=principal,
+        term_days=term,
+        first_loan=first_loan,
+        psk_percent="292.000",
+        psk_kop=0,
+        status=status,
+        card_id=card.id,
+        created_at=now,
+        start_date=start,
+        due_date=due,
+        original_due_date=due,
+    )
+    db.add(loan)
+    db.commit()
+    return loan
+
+
+def pay(db: Session, clock: FixedClock, loan: Loan, amount: int) -> None:
+    db.add(
+        Operation(
+            borrower_id=loan.borrower_id,
+            loan_id=loan.id,
+            kind=OperationKind.PAYMENT,
+            amount_kop=amount,
+            business_date=clock.today(),
+            created_at=clock.now(),
+            description="Погашение",
+        )
+    )
+    db.commit()
+
+
+def run(db: Session, clock: FixedClock) -> int:
+    return reminders.send_due_reminders(db, clock, SandboxSms(db, clock))
+
+
+def texts(db: Session) -> list[str]:
+    return [m.text for m in reversed(outbox(db))]
+
+
+def kinds(db: Session) -> list[str]:
+    return [r.kind for r in db.exec(select(Reminder).order_by(Reminder.id))]
+
+
+def next_day(clock: FixedClock, days: int = 1) -> None:
+    clock.advance(timedelta(days=days))
+
+
+# ----------------------------------------------------------------------------- the three reminders
+
+
+def test_each_reminder_once_on_its_day(db: Session, clock: FixedClock) -> None:
+    loan = make_loan(db, clock, due_in=5)
+    due = loan.due_date
+    assert due is not None
+    sent_on: dict[date, int] = {}
+    for _ in range(10):  # from 5 days before the due date to 4 days after it
+        sent_on[clock.today()] = run(db, clock)
+        assert run(db, clock) == 0  # a second run the same day sends nothing new
+        next_day(clock)
+    assert {d for d, n in sent_on.items() if n} == {
+        due - timedelta(days=3),
+        due - timedelta(days=1),
+        due + timedelta(days=1),
+    }
+    assert sum(sent_on.values()) == 3
+    assert kinds(db) == [reminders.BEFORE_3, reminders.BEFORE_1, reminders.OVERDUE_1]
+
+    before_3, before_1, overdue = texts(db)
+    eleven_600 = rub(11_600 * RUB)
+    assert "через 3 дня" in before_3 and eleven_600 in before_3
+    assert "завтра" in before_1 and eleven_600 in before_1
+    for text in (before_3, before_1, overdue):
+        assert text.startswith("Credit7:")
+        assert loan.number in text
+        assert due.strftime("%d.%m.%Y") in text
+        assert tariff.HOTLINE in text
+        assert len(text) <= 500
+    # First overdue day: 1 680 ₽ of interest and a 5,48 ₽ penalty.
+    assert rub(10_000 * RUB + 1_680 * RUB + 548) in overdue
+    assert "неустойка" in overdue and "20 %" in overdue
+    assert all(m.phone == PHONE for m in outbox(db))
+
+
+def test_promo_loan_reminds_of_the_principal(db: Session, clock: FixedClock) -> None:
+    make_loan(db, clock, due_in=3, first_loan=True)
+    assert run(db, clock) == 1
+    assert rub(10_000 * RUB) + "." in texts(db)[0]
+
+
+def test_a_late_job_still_sends(db: Session, clock: FixedClock) -> None:
+    # 23:50 in Moscow on the day before the due date.
+    clock.instant = datetime(2026, 11, 24, 20, 50)
+    make_loan(db, clock, due_in=1)
+    assert run(db, clock) == 1
+    assert kinds(db) == [reminders.BEFORE_1]
+
+
+def test_moscow_date_decides_not_utc(db: Session, clock: FixedClock) -> None:
+    # 21:30 UTC is already 00:30 the next day in Moscow.
+    clock.instant = datetime(2026, 11, 24, 21, 30)
+    assert clock.today() == date(2026, 11, 25)
+    make_loan(db, clock, due_in=3)
+    assert run(db, clock) == 1
+
+
+def test_a_day_missed_is_caught_up_without_a_stale_reminder(db: Session, clock: FixedClock) -> None:
+    make_loan(db, clock, due_in=2)  # the 3-days reminder day passed without a run
+    assert run(db, clock) == 1
+    assert kinds(db) == [reminders.BEFORE_3]
+    assert "через 2 дня" in texts(db)[0]
+    next_day(clock, 10)  # the clock jumps past the due date: only the overdue notice
+    assert run(db, clock) == 1
+    assert kinds(db) == [reminders.BEFORE_3, reminders.OVERDUE_1]
+
+
+def test_nothing_outside_the_windows(db: Session, clock: FixedClock) -> None:
+    make_loan(db, clock, due_in=4)
+    make_loan(db, clock, due_in=10, phone="9001112233")
+    assert run(db, clock) == 0
+    assert db.exec(select(SmsMessage)).first() is None
+
+
+def test_two_loans_two_reminders(db: Session, clock: FixedClock) -> None:
+    make_loan(db, clock, due_in=3)
+    make_loan(db, clock, due_in=-1, phone="9001112233")
+    assert run(db, clock) == 2
+    assert sorted(kinds(db)) == [reminders.BEFORE_3, reminders.OVERDUE_1]
+
+
+# ----------------------------------------------------------------------------- closed loans
+
+
+@pytest.mark.parametrize("due_in", [3, 1, -1])
+def test_none_for_closed_loans(db: Session, clock: FixedClock, due_in: int) -> None:
+    make_loan(db, clock, due_in=due_in, status=LoanStatus.CLOSED)
+    make_loan(db, clock, due_in=due_in, status=LoanStatus.AWAITING_SIGNATURE, phone="9001112233")
+    assert run(db, clock) == 0
+    assert kinds(db) == []
+
+
+def test_none_once_fully_paid(db: Session, clock: FixedClock) -> None:
+    loan = make_loan(db, clock, due_in=5)
+    pay(db, clock, loan, 10_000 * RUB + 15 * 80 * RUB)  # 15 days used
+    for _ in range(10):
+        assert run(db, clock) == 0
+        next_day(clock)
+    assert outbox(db) == []
+
+
+def test_partly_paid_loan_reminds_of_the_rest(db: Session, clock: FixedClock) -> None:
+    loan = make_loan(db, clock, due_in=3)
+    pay(db, clock, loan, 5_000 * RUB)  # 1 360 ₽ of interest, 3 640 ₽ of principal
+    assert run(db, clock) == 1
+    # 6 360 ₽ left, then 3 days at 50,88 ₽.
+    assert rub(6_360 * RUB + 3 * 5_088) in texts(db)[0]
+
+
+# ----------------------------------------------------------------------------- two workers
+
+
+def test_unique_key_stops_a_second_worker(
+    engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Session(engine) as db:
+        make_loan(db, clock, due_in=3)
+    # The second worker looked before the first committed: only the unique key can stop it.
+    monkeypatch.setattr(reminders, "_already_sent", lambda *args: False)
+    with Session(engine) as first, Session(engine) as second:
+        assert run(first, clock) == 1
+        assert run(second, clock) == 0
+    with Session(engine) as db:
+        assert len(outbox(db)) == 1
+        assert kinds(db) == [reminders.BEFORE_3]
+
+
+def test_command_prints_the_count(
+    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    with Session(engine) as db:
+        business_clock.move(db, 40)  # the command reads the shared sandbox business clock
+        today = business_clock.clock_for(db).today()
+        make_loan(db, FixedClock(datetime.combine(today, time(9))), due_in=3)
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    reminders.main()
+    first = capsys.readouterr().out
+    reminders.main()
+    second = capsys.readouterr().out
+    assert first.split() == ["Напоминаний", "отправлено:", "1"]
+    assert second.split() == ["Напоминаний", "отправлено:", "0"]
+
+
+def test_two_workers_at_once_send_one_sms(engine: Engine, clock: FixedClock) -> None:
+    """Worker B looks while A holds the uncommitted Reminder row: B's insert waits, then fails."""
+    with Session(engine) as db:
+        make_loan(db, clock, due_in=3)
+    a_sending = threading.Event()
+
+    class SlowSms(SandboxSms):
+        def send(self, phone: str, text: str) -> None:
+            super().send(phone, text)
+            a_sending.set()
+            time_module.sleep(0.5)  # B runs its check and insert meanwhile
+
+    results: dict[str, int] = {}
+
+    def worker(name: str, gateway: type[SandboxSms]) -> None:
+        with Session(engine) as db:
+            results[name] = reminders.send_due_reminders(db, clock, gateway(db, clock))
+
+    a = threading.Thread(target=worker, args=("a", SlowSms))
+    a.start()
+    assert a_sending.wait(10)
+    b = threading.Thread(target=worker, args=("b", SandboxSms))
+    b.start()
+    a.join(20)
+    b.join(20)
+    assert results == {"a": 1, "b": 0}
+    with Session(engine) as db:
+        assert len(outbox(db)) == 1
