@@ -4,10 +4,12 @@ import os
 
 import reflex as rx
 
+from credit7_web.db import app_db_url
+
 config = rx.Config(
     app_name="credit7",
     app_module_import="pages.app",
-    db_url=os.environ.get("REFLEX_DB_URL", "sqlite:///credit7.db"),
+    db_url=app_db_url(),
     redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
     telemetry_enabled=False,
     show_built_with_reflex=False,

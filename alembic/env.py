@@ -1,21 +1,18 @@
 """Alembic environment: the schema is the SQLModel metadata of credit7_web.models."""
 
-import os
 from logging.config import fileConfig
 
 from sqlmodel import SQLModel
 
 import credit7_web.models  # noqa: F401  (registers the tables)
 from alembic import context
-from credit7_web.db import make_engine
+from credit7_web.db import app_db_url, make_engine
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-url = config.get_main_option("sqlalchemy.url") or os.environ.get(
-    "REFLEX_DB_URL", "sqlite:///credit7.db"
-)
+url = config.get_main_option("sqlalchemy.url") or app_db_url()
 
 
 def run() -> None:
@@ -24,7 +21,7 @@ def run() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    with make_engine(url).connect() as connection:
+    with make_engine(url, bounded=False).connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=SQLModel.metadata,

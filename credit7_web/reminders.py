@@ -18,7 +18,6 @@ and the sandbox business clock, and prints how many reminders it sent.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from credit7_web import business_clock, debt, sms_texts, tariff
 from credit7_web.clock import Clock
-from credit7_web.db import make_engine
+from credit7_web.db import app_db_url, make_engine
 from credit7_web.gateways.sms import SandboxSms, SmsGateway
 from credit7_web.models import Borrower, Loan, LoanStatus, Reminder
 from credit7_web.money import round_half_up, rub
@@ -117,7 +116,7 @@ def send_due_reminders(db: Session, clock: Clock, sms: SmsGateway) -> int:
 
 
 def main() -> None:
-    engine = make_engine(os.environ.get("REFLEX_DB_URL", "sqlite:///credit7.db"))
+    engine = make_engine(app_db_url())
     try:
         with Session(engine) as db:
             clock = business_clock.clock_for(db)

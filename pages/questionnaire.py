@@ -142,6 +142,7 @@ def questionnaire() -> rx.Component:
                     form_error(S.errors),
                     rx.form(
                         rx.vstack(
+                            rx.el.input(type="hidden", name="section", value=S.step.to_string()),
                             _section(),
                             submit(rx.cond(S.step == LAST_STEP, "Завершить", "Далее"), S.busy),
                             spacing="3",

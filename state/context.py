@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from http.cookies import SimpleCookie
 
-import reflex as rx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from credit7_web.clock import SystemClock
+from credit7_web.db import app_db_url, make_engine
 from credit7_web.gateways.sms import SandboxSms
 from credit7_web.settings import Settings, load_settings
 
@@ -23,17 +24,32 @@ def settings() -> Settings:
 
 
 _engine: Engine | None = None
+_engine_pid = 0
 
 
 def use_engine(engine: Engine | None) -> None:
     """Point the states at another database: for handler tests. None goes back to REFLEX_DB_URL."""
-    global _engine
-    _engine = engine
+    global _engine, _engine_pid
+    _engine, _engine_pid = engine, os.getpid()
+
+
+def _app_engine() -> Engine:
+    """The engine of this process. Workers are forked from a parent that may already hold pooled
+    connections; sharing one socket between two processes mixes their replies, so a forked
+    worker drops the inherited pool (without closing the parent's connections) and starts anew.
+    """
+    global _engine, _engine_pid
+    if _engine is None:
+        use_engine(make_engine(app_db_url()))
+    elif _engine_pid != os.getpid():
+        _engine.dispose(close=False)
+        _engine_pid = os.getpid()
+    return _engine
 
 
 def db() -> Session:
     """A session on the app database (REFLEX_DB_URL); use it as a context manager."""
-    return Session(_engine) if _engine is not None else rx.session()
+    return Session(_app_engine())
 
 
 def sms(session: Session) -> SandboxSms:

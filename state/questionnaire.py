@@ -76,9 +76,16 @@ class QuestionnaireState(FormMixin, rx.State):
 
     @rx.event
     def submit(self, form: dict):
+        """Check and store the section the form was for.
+
+        The form names its section: a double click sends the same section twice, and the second
+        copy, arriving after the step moved on, must not be judged as the next section.
+        """
         borrower_id = self._borrower_id()
         if borrower_id is None:
             return require_sign_in(self)
+        if text(form, "section", 2) != str(self.step):
+            return None
         fields = questionnaire.SECTIONS[self.step].fields
         typed = {
             name: ("on" if checked(form, name) else "") if name in CHECKBOXES else text(form, name)

@@ -1,5 +1,8 @@
 """Plain HTTP routes: the session cookie (only HTTP can set an HttpOnly one), the acquirer's
-return address, and the borrower's own files (documents, passport photo), owner only."""
+return address, and the borrower's own files (documents, passport photo), owner only.
+
+The handlers are plain functions: Starlette runs them in its thread pool, so their database work
+never holds up the event loop that carries every borrower's websocket."""
 
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ def _not_found() -> Response:
     return Response("Не найдено", status_code=404, media_type="text/plain; charset=utf-8")
 
 
-async def claim(request: Request) -> RedirectResponse:
+def claim(request: Request) -> RedirectResponse:
     """Trade the one-minute sign-in ticket for the session cookie.
 
     Only our own pages send a browser here: a cross-site request would sign the victim into the
@@ -63,7 +66,7 @@ async def claim(request: Request) -> RedirectResponse:
     return response
 
 
-async def logout(request: Request) -> RedirectResponse:
+def logout(request: Request) -> RedirectResponse:
     """End the session on the server and drop the cookie."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -74,7 +77,7 @@ async def logout(request: Request) -> RedirectResponse:
     return response
 
 
-async def card_return(request: Request) -> RedirectResponse:
+def card_return(request: Request) -> RedirectResponse:
     """Back from the acquirer's page: ask the acquirer what happened, never the browser."""
     borrower_id = _borrower_id(request)
     if borrower_id is None:
@@ -89,7 +92,7 @@ async def card_return(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/apply?card={order}", status_code=303)
 
 
-async def document(request: Request) -> Response:
+def document(request: Request) -> Response:
     borrower_id = _borrower_id(request)
     raw = request.path_params["document_id"]
     if borrower_id is None or not raw.isdigit():
@@ -106,7 +109,7 @@ async def document(request: Request) -> Response:
     )
 
 
-async def passport_photo(request: Request) -> Response:
+def passport_photo(request: Request) -> Response:
     borrower_id = _borrower_id(request)
     raw = request.path_params["photo_id"]
     if borrower_id is None or not raw.isdigit():

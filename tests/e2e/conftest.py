@@ -41,6 +41,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 START_TIMEOUT_S = 600
+APP_LOG = pytest.StashKey[Path]()
+APP_LOG_LINES = 80
 
 
 def _free_port() -> int:
@@ -85,8 +87,21 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed test shows the end of the app's log: CI keeps nothing else of the server."""
+    report = yield
+    log = item.config.stash.get(APP_LOG, None)
+    if report.failed and log is not None and log.exists():
+        tail = log.read_text(errors="replace").splitlines()[-APP_LOG_LINES:]
+        report.sections.append(("app log", "\n".join(tail)))
+    return report
+
+
 @pytest.fixture(scope="session")
-def app_url(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(
+    app_db_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     data_dir = tmp_path_factory.mktemp("data")
@@ -101,7 +116,7 @@ def app_url(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         env["REFLEX_REDIS_URL"] = redis_url
     else:
         env.pop("REFLEX_REDIS_URL", None)
-    log = data_dir / "app.log"
+    log = request.config.stash[APP_LOG] = data_dir / "app.log"
     with log.open("w") as out:
         proc = subprocess.Popen(  # noqa: S603
             [

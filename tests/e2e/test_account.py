@@ -86,6 +86,7 @@ def test_full_sign_up_with_the_sandbox_sms(
     page.get_by_role("button", name="Назад").click()
     expect(page.get_by_label("Серия")).to_have_value(PERSON["passport_series"])
     _next(page)
+    expect(page.get_by_label("Адрес регистрации")).to_have_value(PERSON["reg_address"])
     _next(page)
 
     expect(page.get_by_role("heading", name="СНИЛС и почта")).to_be_visible()

@@ -85,6 +85,11 @@ def form(**fields: Any) -> dict[str, Any]:
     return {FORM_DATA_ENTRIES_KEY: [[name, value] for name, value in fields.items()]}
 
 
+def section_form(step: int, **fields: Any) -> dict[str, Any]:
+    """A questionnaire form as the page sends it: it names the section it was filled for."""
+    return form(section=str(step), **fields)
+
+
 class Browser:
     """One browser tab talking to the backend over its websocket."""
 

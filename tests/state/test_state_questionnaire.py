@@ -19,6 +19,7 @@ from tests.state.harness import (
     form,
     make_borrower,
     redirect_to,
+    section_form,
     sign_in,
     snapshot,
 )
@@ -76,7 +77,7 @@ async def test_load_sends_a_finished_borrower_to_the_cabinet(
 async def test_load_resumes_a_half_filled_questionnaire(browser: Browser, app_db: Engine) -> None:
     borrower_id = await signed_in_tab(browser, app_db)
     await browser.send(QuestionnaireState, "load")
-    await browser.send(QuestionnaireState, "submit", form=form(**SECTIONS[0]))
+    await browser.send(QuestionnaireState, "submit", form=section_form(0, **SECTIONS[0]))
     await browser.send(QuestionnaireState, "save_field", name="passport_series", value="45 1")
 
     tab = Browser().at(PAGE)
@@ -173,7 +174,7 @@ async def test_a_finished_questionnaire_takes_no_more_drafts_or_sections(
     before = snapshot(app_db)
     events = await browser.send(QuestionnaireState, "save_field", name="first_name", value="Пётр")
     assert redirect_to(events) == TO_SIGN_IN
-    events = await browser.send(QuestionnaireState, "submit", form=form(**SECTIONS[0]))
+    events = await browser.send(QuestionnaireState, "submit", form=section_form(0, **SECTIONS[0]))
     assert redirect_to(events) == TO_SIGN_IN
     assert snapshot(app_db) == before
 
@@ -194,7 +195,7 @@ async def test_a_bad_section_gets_russian_messages_and_keeps_the_draft(
         "birth_place": "М",
         "citizenship": "UKR",
     }
-    assert await browser.send(QuestionnaireState, "submit", form=form(**typed)) == []
+    assert await browser.send(QuestionnaireState, "submit", form=section_form(0, **typed)) == []
     state = browser.state(QuestionnaireState)
     assert state.errors == {
         "last_name": "Русские буквы, дефис, пробел или апостроф, не больше 60 символов",
@@ -214,23 +215,51 @@ async def test_an_underage_borrower_is_told_why(browser: Browser, app_db: Engine
     await signed_in_tab(browser, app_db)
     today = date.today()
     young = SECTIONS[0] | {"birth_date": f"01.01.{today.year - 17}"}
-    await browser.send(QuestionnaireState, "submit", form=form(**young))
+    await browser.send(QuestionnaireState, "submit", form=section_form(0, **young))
     assert browser.state(QuestionnaireState).errors == {
         "birth_date": "Займы выдаются только с 18 лет"
     }
 
 
-@pytest.mark.parametrize("bad_form", [None, 0, [], "last_name=Иванов", {"last_name": ["Иванов"]}])
+@pytest.mark.parametrize("bad_form", [{"section": "0"}, {"section": "0", "last_name": ["Иванов"]}])
 async def test_a_malformed_submit_is_an_empty_section(
     browser: Browser, app_db: Engine, bad_form: Any
 ) -> None:
     borrower_id = await signed_in_tab(browser, app_db)
-    await browser.send(QuestionnaireState, "submit", form=bad_form)
+    await browser.send(QuestionnaireState, "submit", form=form(**bad_form))
     errors = browser.state(QuestionnaireState).errors
     assert errors["last_name"] == "Заполните поле"
     assert errors["first_name"] == "Заполните поле"
     row = profile(app_db, borrower_id)
     assert (row.step, row.last_name) == (0, None)
+
+
+@pytest.mark.parametrize(
+    "bad_form", [None, 0, [], "section=0", form(**SECTIONS[0]), form(section=0, **SECTIONS[0])]
+)
+async def test_a_form_that_names_no_section_is_ignored(
+    browser: Browser, app_db: Engine, bad_form: Any
+) -> None:
+    await signed_in_tab(browser, app_db)
+    await browser.send(QuestionnaireState, "load")
+    before = snapshot(app_db)
+    assert await browser.send(QuestionnaireState, "submit", form=bad_form) == []
+    state = browser.state(QuestionnaireState)
+    assert (state.step, state.errors) == (0, {})
+    assert snapshot(app_db) == before
+
+
+async def test_a_double_click_does_not_judge_the_next_section(
+    browser: Browser, app_db: Engine
+) -> None:
+    """The second copy of section 0 arrives after the step moved on: it is dropped, silently."""
+    borrower_id = await signed_in_tab(browser, app_db)
+    await browser.send(QuestionnaireState, "load")
+    await browser.send(QuestionnaireState, "submit", form=section_form(0, **SECTIONS[0]))
+    await browser.send(QuestionnaireState, "submit", form=section_form(0, **SECTIONS[0]))
+    state = browser.state(QuestionnaireState)
+    assert (state.step, state.errors) == (1, {})
+    assert profile(app_db, borrower_id).step == 1
 
 
 async def test_submit_anonymously_asks_to_sign_in_and_stores_nothing(
@@ -239,7 +268,7 @@ async def test_submit_anonymously_asks_to_sign_in_and_stores_nothing(
     make_borrower(app_db)
     browser.at(PAGE)
     before = snapshot(app_db)
-    events = await browser.send(QuestionnaireState, "submit", form=form(**SECTIONS[0]))
+    events = await browser.send(QuestionnaireState, "submit", form=section_form(0, **SECTIONS[0]))
     assert redirect_to(events) == TO_SIGN_IN
     assert browser.state(QuestionnaireState).values == {}
     assert snapshot(app_db) == before
@@ -252,7 +281,8 @@ async def test_the_whole_questionnaire_activates_the_borrower(
     await browser.send(QuestionnaireState, "load")
     for step, section in enumerate(SECTIONS):
         assert browser.state(QuestionnaireState).step == step
-        events = await browser.send(QuestionnaireState, "submit", form=form(**section))
+        sent = section_form(step, **section)
+        events = await browser.send(QuestionnaireState, "submit", form=sent)
         assert browser.state(QuestionnaireState).errors == {}
         if step < len(SECTIONS) - 1:
             assert events == []
@@ -278,7 +308,7 @@ async def test_a_section_cannot_be_skipped(browser: Browser, app_db: Engine) -> 
     assert browser.state(QuestionnaireState).step == 0
     browser.state(QuestionnaireState).step = 4  # as if it had been
     before = snapshot(app_db)
-    await browser.send(QuestionnaireState, "submit", form=form(**SECTIONS[4]))
+    await browser.send(QuestionnaireState, "submit", form=section_form(4, **SECTIONS[4]))
     assert browser.state(QuestionnaireState).errors == {
         "": "Сначала заполните предыдущие разделы анкеты"
     }
@@ -293,8 +323,8 @@ async def test_back_steps_down_but_not_below_the_first_section(
     browser: Browser, app_db: Engine
 ) -> None:
     await signed_in_tab(browser, app_db)
-    await browser.send(QuestionnaireState, "submit", form=form(**SECTIONS[0]))
-    await browser.send(QuestionnaireState, "submit", form=form(passport_series="x"))
+    await browser.send(QuestionnaireState, "submit", form=section_form(0, **SECTIONS[0]))
+    await browser.send(QuestionnaireState, "submit", form=section_form(1, passport_series="x"))
     assert browser.state(QuestionnaireState).errors != {}
     await browser.send(QuestionnaireState, "back")
     state = browser.state(QuestionnaireState)

@@ -16,7 +16,14 @@ from credit7_web import sessions
 from state.cabinet import CabinetState
 from state.context import CLOCK
 from state.questionnaire import QuestionnaireState
-from tests.state.harness import SECTIONS, Browser, form, make_borrower, redirect_to, sign_in
+from tests.state.harness import (
+    SECTIONS,
+    Browser,
+    make_borrower,
+    redirect_to,
+    section_form,
+    sign_in,
+)
 
 PII = ("Иванов", "45 10", "123456", "112-233-445 95", "Ленина", "50000")
 
@@ -33,8 +40,9 @@ async def fill_questionnaire(browser: Browser, engine: Engine) -> str:
     token = sign_in(engine, make_borrower(engine))
     browser.at("/register/questionnaire").with_cookie(token)
     await browser.send(QuestionnaireState, "load")
-    for section in SECTIONS:
-        events = await browser.send(QuestionnaireState, "submit", form=form(**section))
+    for step, section in enumerate(SECTIONS):
+        sent = section_form(step, **section)
+        events = await browser.send(QuestionnaireState, "submit", form=sent)
     assert redirect_to(events) == "/cabinet"
     return token
 
@@ -69,7 +77,7 @@ async def test_a_stranger_loading_the_questionnaire_gets_nothing_of_the_last_bor
 ) -> None:
     token = sign_in(app_db, make_borrower(app_db))
     browser.at("/register/questionnaire").with_cookie(token)
-    await browser.send(QuestionnaireState, "submit", form=form(**SECTIONS[0]))
+    await browser.send(QuestionnaireState, "submit", form=section_form(0, **SECTIONS[0]))
     with Session(app_db) as s:
         sessions.revoke(s, CLOCK, token)
     events = await browser.send(QuestionnaireState, "load")
