@@ -11,6 +11,7 @@ from pages.info import gosuslugi, pay, personal_data
 from pages.landing import landing
 from pages.questionnaire import questionnaire
 from pages.sandbox import business_clock, sms_outbox
+from state import redis_locks
 from state.apply import ApplyState
 from state.auth import LoginState
 from state.cabinet import CabinetState
@@ -23,6 +24,7 @@ from state.routes import http_app
 from state.sandbox import SandboxSmsState
 from state.sandbox_clock import SandboxClockState
 
+redis_locks.install()
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.meta(name="theme-color", content="#2f9e44")],

@@ -1,0 +1,38 @@
+"""The states' database engine: one per process, so forked workers never share a connection."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from state import context
+
+
+def test_a_forked_worker_opens_its_own_connections(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Granian forks the workers from a parent that has already used the database."""
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    context.use_engine(None)
+    try:
+        with context.db() as s:
+            s.exec(text("SELECT 1"))
+        parent_pool = context.db().get_bind().pool
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            try:
+                with context.db() as s:
+                    answer = s.exec(text("SELECT 41 + 1")).scalar_one()
+                own = context.db().get_bind().pool is not parent_pool
+                os.write(write_end, f"{answer} {own}".encode())
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        assert os.read(read_end, 100) == b"42 True"
+        assert context.db().get_bind().pool is parent_pool
+    finally:
+        context.db().get_bind().dispose()
+        context.use_engine(None)
