@@ -24,9 +24,11 @@ def _next(page: Page) -> None:
 
 
 def sign_in(page: Page, phone: str, password: str) -> None:
+    button = page.get_by_role("button", name="Войти", exact=True)
+    expect(button).to_be_enabled()  # the page is live: what is typed now stays typed
     page.get_by_label("Номер телефона").fill(format_phone(phone))
     page.get_by_label("Пароль", exact=True).fill(password)
-    page.get_by_role("button", name="Войти", exact=True).click()
+    button.click()
 
 
 def test_full_sign_up_with_the_sandbox_sms(
@@ -177,6 +179,8 @@ def test_recovery_sets_a_new_password_and_ends_old_sessions(
 
     page.goto("/login")
     page.get_by_role("link", name="Забыли пароль?").click()
+    expect(page.get_by_role("heading", name="Восстановление пароля")).to_be_visible()
+    expect(page.get_by_role("button", name="Продолжить")).to_be_enabled()
     page.get_by_label("Номер телефона").fill(format_phone(phone))
     page.get_by_role("button", name="Продолжить").click()
     expect(page.get_by_label("Код из SMS")).to_be_visible()
