@@ -30,8 +30,10 @@ def test_a_forked_worker_opens_its_own_connections(
                 os.write(write_end, f"{answer} {own}".encode())
             finally:
                 os._exit(0)
+        os.close(write_end)
         os.waitpid(pid, 0)
-        assert os.read(read_end, 100) == b"42 True"
+        with os.fdopen(read_end, "rb") as answer_pipe:
+            assert answer_pipe.read() == b"42 True"
         assert context.db().get_bind().pool is parent_pool
     finally:
         context.db().get_bind().dispose()

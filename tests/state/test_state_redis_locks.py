@@ -1,4 +1,5 @@
-"""The Redis lock fix (state/redis_locks.py): a waiter that leaves passes the turn on."""
+"""The Redis lock fixes (state/redis_locks.py): a waiter that leaves passes the turn on, and one
+cancelled while taking the lock gives it back."""
 
 from __future__ import annotations
 
