@@ -8,7 +8,7 @@ from credit7_web.db import app_db_url
 
 config = rx.Config(
     app_name="credit7",
-    app_module_import="pages.app",
+    app_module_import="web.app",
     db_url=app_db_url(),
     redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
     telemetry_enabled=False,

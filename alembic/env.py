@@ -1,10 +1,10 @@
-"""Alembic environment: the schema is the SQLModel metadata of credit7_web.models."""
+"""Alembic environment: the schema is the SQLModel metadata of every table (credit7_web.tables)."""
 
 from logging.config import fileConfig
 
 from sqlmodel import SQLModel
 
-import credit7_web.models  # noqa: F401  (registers the tables)
+import credit7_web.tables  # noqa: F401  (registers the tables)
 from alembic import context
 from credit7_web.db import app_db_url, make_engine
 

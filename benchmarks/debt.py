@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from credit7_web.debt import Payment, Terms, debt_on
+from credit7_web.servicing.debt import Payment, Terms, debt_on
 
 START = date(2026, 11, 24)
 

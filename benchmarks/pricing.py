@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from credit7_web import pricing
+from credit7_web.lending import pricing
 
 
 def main() -> None:

@@ -100,6 +100,7 @@ SERVICE_REFUND_WORKING_DAYS = 7
 
 # Contacts shown to borrowers.
 HOTLINE = "8 800 000-00-07"
+HOTLINE_TEL = "+78000000007"  # the same number for a tel: link
 DOCS_EMAIL = "doc@creditseven.ru"
 
 

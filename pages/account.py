@@ -15,7 +15,7 @@ from pages.components import (
     phone_field,
     submit,
 )
-from state.auth import LoginState
+from state.login import LoginState
 from state.recover import RecoverState
 from state.register import RegisterState
 

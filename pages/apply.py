@@ -108,8 +108,8 @@ def _card_step() -> rx.Component:
     )
 
 
-def _service(service: dict) -> rx.Component:
-    code = service["code"]
+def _service(service) -> rx.Component:
+    code = service.code
     box_id = "service-" + code
     return rx.vstack(
         rx.el.label(
@@ -117,17 +117,17 @@ def _service(service: dict) -> rx.Component:
                 type="checkbox",
                 id=box_id,
                 checked=S.chosen.contains(code),
-                disabled=(service["fits"] == "") & ~S.chosen.contains(code),
+                disabled=~service.fits,
                 on_change=lambda on: S.toggle_service(code, on),
                 class_name="c7-checkbox",
             ),
-            rx.text.span(service["title"], " — ", rx.text.strong(service["price"])),
+            rx.text.span(service.title, " — ", rx.text.strong(service.price)),
             html_for=box_id,
             class_name="c7-check-label",
         ),
         rx.text(
-            service["about"],
-            rx.cond(service["fits"] == "", UNAVAILABLE, ""),
+            service.about,
+            rx.cond(service.fits, "", UNAVAILABLE),
             size="1",
             color_scheme="gray",
         ),
@@ -141,7 +141,7 @@ def _form() -> rx.Component:
         rx.hstack(
             rx.el.label("Сумма займа, ₽", html_for="apply-amount", class_name="c7-label"),
             rx.spacer(),
-            rx.text(S.figures["amount"], weight="bold", data_testid="apply-amount-label"),
+            rx.text(S.figures.amount, weight="bold", data_testid="apply-amount-label"),
             width="100%",
         ),
         rx.el.input(
@@ -158,7 +158,7 @@ def _form() -> rx.Component:
         rx.hstack(
             rx.el.label("Срок, дней", html_for="apply-term", class_name="c7-label"),
             rx.spacer(),
-            rx.text(S.figures["term"], weight="bold"),
+            rx.text(S.figures.term, weight="bold"),
             width="100%",
         ),
         rx.el.input(
@@ -177,16 +177,16 @@ def _form() -> rx.Component:
         rx.foreach(S.services, _service),
         error_text(S.errors, "services"),
         rx.grid(
-            _figure("Вернуть", S.figures["total"], "apply-total"),
-            _figure("До", S.figures["due"], "apply-due"),
-            _figure("ПСК, % годовых", S.figures["psk"], "apply-psk"),
-            _figure("ПСК в рублях", S.figures["psk_rub"], "apply-psk-rub"),
+            _figure("Вернуть", S.figures.total, "apply-total"),
+            _figure("До", S.figures.due, "apply-due"),
+            _figure("ПСК, % годовых", S.figures.psk, "apply-psk"),
+            _figure("ПСК в рублях", S.figures.psk_rub, "apply-psk-rub"),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
             width="100%",
         ),
         rx.cond(
-            S.figures["promo"] == "1",
+            S.figures.promo,
             rx.text(
                 "Первый заём — 0 % при возврате до даты платежа. При просрочке проценты "
                 "0,8 % в день начнут начисляться с первого дня просрочки.",
@@ -235,27 +235,27 @@ def _offer() -> rx.Component:
     return card(
         rx.heading("Заём одобрен", size="5", as_="h2"),
         rx.cond(
-            o["asked"] != "",
+            o.asked != "",
             rx.callout(
-                rx.text("Вы просили ", o["asked"], "; мы можем выдать ", o["amount"], "."),
+                rx.text("Вы просили ", o.asked, "; мы можем выдать ", o.amount, "."),
                 color_scheme="amber",
             ),
         ),
         rx.grid(
-            _figure("Сумма", o["amount"], "offer-amount"),
-            _figure("Вернуть", o["total"], "offer-total"),
-            _figure("До", o["due"], "offer-due"),
-            _figure("ПСК", o["psk"], "offer-psk"),
+            _figure("Сумма", o.amount, "offer-amount"),
+            _figure("Вернуть", o.total, "offer-total"),
+            _figure("До", o.due, "offer-due"),
+            _figure("ПСК", o.psk, "offer-psk"),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
             width="100%",
         ),
-        rx.text("Деньги придут на ", o["card"], "."),
+        rx.text("Деньги придут на ", o.card, "."),
         rx.link(
             "Индивидуальные условия договора № ",
-            o["number"],
+            o.number,
             " (PDF)",
-            href=o["draft"],
+            href=o.draft,
             is_external=True,
         ),
         form_error(S.errors),

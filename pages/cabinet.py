@@ -21,11 +21,11 @@ def _loan() -> rx.Component:
     loan = S.loan
     return card(
         rx.hstack(
-            rx.heading("Заём № ", loan["number"], size="5", as_="h2"),
+            rx.heading("Заём № ", loan.number, size="5", as_="h2"),
             rx.spacer(),
             rx.badge(
-                loan["status"],
-                color_scheme=rx.cond(loan["overdue"] == "1", "red", "green"),
+                loan.status,
+                color_scheme=rx.cond(loan.overdue, "red", "green"),
                 size="2",
                 data_testid="loan-status",
             ),
@@ -34,41 +34,39 @@ def _loan() -> rx.Component:
         ),
         rx.text(
             "Долг на ",
-            loan["today"],
+            loan.today,
             size="2",
             color_scheme="gray",
         ),
-        rx.text(loan["total"], size="8", weight="bold", data_testid="debt-total"),
-        _row("Основной долг", loan["principal"], "debt-principal"),
-        _row("Проценты", loan["interest"], "debt-interest"),
-        _row("Неустойка", loan["penalty"], "debt-penalty"),
+        rx.text(loan.total, size="8", weight="bold", data_testid="debt-total"),
+        _row("Основной долг", loan.principal, "debt-principal"),
+        _row("Проценты", loan.interest, "debt-interest"),
+        _row("Неустойка", loan.penalty, "debt-penalty"),
         rx.cond(
-            loan["services_due"] != "",
-            _row("Доп. услуги", loan["services_due"], "debt-services"),
+            loan.services_due != "",
+            _row("Доп. услуги", loan.services_due, "debt-services"),
         ),
         rx.divider(),
-        _row("Дата платежа", loan["due"], "next-payment-date", strong=True),
+        _row("Дата платежа", loan.due, "next-payment-date", strong=True),
         rx.text(
-            loan["days"],
-            color_scheme=rx.cond(loan["overdue"] == "1", "red", "gray"),
+            loan.days,
+            color_scheme=rx.cond(loan.overdue, "red", "gray"),
             data_testid="days-left",
         ),
         rx.cond(
-            loan["promo"] == "1",
+            loan.promo,
             rx.callout(
                 "Первый заём под 0 %: верните долг до даты платежа — и проценты не начислятся.",
                 icon="badge_percent",
             ),
         ),
-        _row("ПСК по договору", loan["psk"], "loan-psk"),
-        rx.cond(
-            loan["services"] != "", _row("Выбранные услуги", loan["services"], "loan-services")
-        ),
+        _row("ПСК по договору", loan.psk, "loan-psk"),
+        rx.cond(loan.services != "", _row("Выбранные услуги", loan.services, "loan-services")),
     )
 
 
 def _schedule() -> rx.Component:
-    with_services = S.loan["services"] != ""
+    with_services = S.loan.services != ""
     return card(
         rx.heading("График платежей", size="4", as_="h2"),
         rx.box(
@@ -86,11 +84,11 @@ def _schedule() -> rx.Component:
                     rx.foreach(
                         S.schedule,
                         lambda r: rx.table.row(
-                            rx.table.cell(r["date"]),
-                            rx.table.cell(r["principal"]),
-                            rx.table.cell(r["interest"]),
-                            rx.cond(with_services, rx.table.cell(r["services"])),
-                            rx.table.cell(r["total"]),
+                            rx.table.cell(r.date),
+                            rx.table.cell(r.principal),
+                            rx.table.cell(r.interest),
+                            rx.cond(with_services, rx.table.cell(r.services)),
+                            rx.table.cell(r.total),
                         ),
                     )
                 ),
@@ -109,8 +107,8 @@ def _documents() -> rx.Component:
             S.documents,
             lambda d: rx.hstack(
                 rx.icon("file_text"),
-                rx.link(d["title"], href=d["url"], is_external=True),
-                rx.text(d["date"], size="1", color_scheme="gray"),
+                rx.link(d.title, href=d.url, is_external=True),
+                rx.text(d.date, size="1", color_scheme="gray"),
                 wrap="wrap",
             ),
         ),
@@ -123,9 +121,9 @@ def _operations() -> rx.Component:
         rx.foreach(
             S.operations,
             lambda o: rx.hstack(
-                rx.text(o["date"], size="2", color_scheme="gray", min_width="90px"),
-                rx.text(o["text"], size="2", flex="1"),
-                rx.text(o["amount"], size="2", weight="bold", data_testid="operation-amount"),
+                rx.text(o.date, size="2", color_scheme="gray", min_width="90px"),
+                rx.text(o.text, size="2", flex="1"),
+                rx.text(o.amount, size="2", weight="bold", data_testid="operation-amount"),
                 width="100%",
                 wrap="wrap",
                 data_testid="operation",
@@ -166,7 +164,7 @@ def cabinet() -> rx.Component:
                 ),
                 rx.text("Телефон: ", S.phone, color_scheme="gray"),
                 rx.cond(
-                    S.loan.contains("number"),
+                    S.loan.number != "",
                     rx.vstack(_loan(), _schedule(), width="100%", max_width="640px", spacing="4"),
                     rx.box(_empty(), width="100%", max_width="560px"),
                 ),

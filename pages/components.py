@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from state.content import DOCS_EMAIL, HOTLINE, HOTLINE_TEL
+from credit7_web.tariff import DOCS_EMAIL, HOTLINE, HOTLINE_TEL
 
 ACCENT = "green"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from credit7_web.tariff import DOCS_EMAIL, HOTLINE
 from pages.components import card, link_button, page
-from state.content import DOCS_EMAIL, HOTLINE
 
 
 def pay() -> rx.Component:

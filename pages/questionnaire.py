@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from credit7_web.identity.fields import FAMILY_STATUSES
+from credit7_web.identity.questionnaire import CITIZENSHIPS
 from pages.components import card, error_text, field, form_error, page, submit
-from state.content import CITIZENSHIPS, FAMILY_STATUSES
 from state.questionnaire import LAST_STEP, SECTION_TITLES, QuestionnaireState
 
 S = QuestionnaireState

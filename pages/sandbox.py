@@ -11,11 +11,11 @@ from state.sandbox_clock import STEPS, SandboxClockState
 OFF = "Песочница выключена: здесь работают настоящие шлюзы."
 
 
-def _message(m: dict) -> rx.Component:
+def _message(m) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(m["at"]),
-        rx.table.cell(m["phone"]),
-        rx.table.cell(m["text"], data_testid="sms-text"),
+        rx.table.cell(m.at),
+        rx.table.cell(m.phone),
+        rx.table.cell(m.text, data_testid="sms-text"),
     )
 
 

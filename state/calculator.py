@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from credit7_web import pricing, tariff
-from credit7_web.business_clock import clock_for
-from credit7_web.errors import FormError
+from credit7_web import tariff, wiring
+from credit7_web.lending import pricing
 from credit7_web.money import rub
-from credit7_web.words import days
-from state.context import CLOCK, db
+from credit7_web.russian import days
 
 # Every allowed amount and term of a first loan, priced once on the server: the page ships this
 # table, so a slider step changes the figures with no round trip and no second formula in JS.
@@ -24,18 +22,6 @@ AMOUNT_LABELS = {str(kop // 100): rub(kop) for kop in FIRST_LOAN_RANGE.values()}
 TERM_LABELS = {str(t): days(t) for t in TERMS}
 
 
-def requested_loan(amount_rub: str, term_days: str) -> tuple[int, int] | None:
-    """Amount (kopecks) and term carried in from the calculator, when they fit the tariff."""
-    if not (amount_rub.isdigit() and term_days.isdigit()) or len(amount_rub) > 7:
-        return None
-    amount_kop, term = int(amount_rub) * 100, int(term_days)
-    try:
-        pricing.quote(amount_kop, term, CLOCK.today(), first_loan=True)
-    except FormError:
-        return None
-    return amount_kop, term
-
-
 class CalculatorState(rx.State):
     """Only the due dates depend on the day, so only they come from the server."""
 
@@ -43,5 +29,5 @@ class CalculatorState(rx.State):
 
     @rx.event
     def load(self):
-        with db() as s:
-            self.due_dates = pricing.due_dates(clock_for(s).today())
+        with wiring.unit() as u:
+            self.due_dates = pricing.due_dates(u.clock.today())

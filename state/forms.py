@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from credit7_web.errors import FormError
+from credit7_web.errors import Refusal
 
 
 class FormMixin(rx.State, mixin=True):
@@ -19,7 +19,7 @@ class FormMixin(rx.State, mixin=True):
     errors: dict[str, str] = {}
     busy: bool = False
 
-    def _fail(self, error: FormError) -> None:
+    def _fail(self, error: Refusal) -> None:
         self.errors = dict(error.errors)
         self.busy = False
 

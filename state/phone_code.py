@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import reflex as rx
-from sqlmodel import Session
 
-from credit7_web.errors import FormError
-from credit7_web.validators import format_phone
-from state.context import CLOCK, db
+from credit7_web import wiring
+from credit7_web.errors import Refusal
+from credit7_web.identity import otp
+from credit7_web.russian import format_phone
 from state.forms import FormMixin, text
-
-CODE_CONFIRMED_FOR = timedelta(minutes=15)
 
 
 class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
@@ -23,11 +21,11 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
     _phone: str = ""
     _confirmed_at: datetime | None = None
 
-    def _send(self, s: Session, phone_text: str) -> str:
+    def _send(self, u: wiring.Unit, phone_text: str) -> str:
         """Send a code (or what the service sends instead) and return the normalised phone."""
         raise NotImplementedError
 
-    def _confirm(self, s: Session, phone: str, code: str) -> None:
+    def _confirm(self, u: wiring.Unit, phone: str, code: str) -> None:
         raise NotImplementedError
 
     def _restart(self) -> None:
@@ -36,19 +34,18 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
         self._phone = ""
         self._confirmed_at = None
 
-    def _confirmed(self) -> bool:
+    def _confirmed(self, u: wiring.Unit) -> bool:
         return (
             self.step == "password"
             and bool(self._phone)
-            and self._confirmed_at is not None
-            and CLOCK.now() - self._confirmed_at <= CODE_CONFIRMED_FOR
+            and otp.still_confirmed(self._confirmed_at, u.clock.now())
         )
 
     def _request_code(self, phone_text: str) -> None:
-        with db() as s:
+        with wiring.unit() as u:
             try:
-                phone = self._send(s, phone_text)
-            except FormError as error:
+                phone = self._send(u, phone_text)
+            except Refusal as error:
                 self._fail(error)
                 return
         self._ok()
@@ -65,10 +62,10 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
     def resend(self):
         if self.step != "code" or not self._phone:
             return
-        with db() as s:
+        with wiring.unit() as u:
             try:
-                self._send(s, self._phone)
-            except FormError as error:
+                self._send(u, self._phone)
+            except Refusal as error:
                 self.errors = {"code": next(iter(error.errors.values()))}
                 return
         self.errors = {"code": "Мы отправили новый код."}
@@ -77,14 +74,14 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
     def submit_code(self, form: dict):
         if self.step != "code" or not self._phone:
             return
-        with db() as s:
+        with wiring.unit() as u:
             try:
-                self._confirm(s, self._phone, text(form, "code", 10))
-            except FormError as error:
+                self._confirm(u, self._phone, text(form, "code", 10))
+            except Refusal as error:
                 self._fail(error)
                 return
+            self._confirmed_at = u.clock.now()
         self._ok()
-        self._confirmed_at = CLOCK.now()
         self.step = "password"
 
     @rx.event

@@ -6,16 +6,20 @@ from typing import Any
 
 import reflex as rx
 
-from credit7_web import questionnaire
-from credit7_web.errors import FormError
-from credit7_web.models import BorrowerStatus
-from state.auth import current_borrower, require_sign_in
-from state.context import CLOCK, db
+from credit7_web import urls
+from credit7_web.errors import Refusal
+from credit7_web.identity import questionnaire
+from credit7_web.identity.models import BorrowerStatus
+from state.caller import Caller, sign_in_first, signed_in
 from state.forms import FormMixin, checked, text
 
 SECTION_TITLES = [section.title for section in questionnaire.SECTIONS]
 LAST_STEP = len(SECTION_TITLES) - 1
 CHECKBOXES = frozenset({"res_same_as_reg"})
+
+
+def _filling(me: Caller) -> bool:
+    return me.borrower is not None and me.borrower.status == BorrowerStatus.QUESTIONNAIRE
 
 
 class QuestionnaireState(FormMixin, rx.State):
@@ -24,43 +28,32 @@ class QuestionnaireState(FormMixin, rx.State):
     same_address: bool = True
     loaded: bool = False
 
-    def _borrower_id(self) -> int | None:
-        with db() as s:
-            borrower = current_borrower(self, s)
-            if borrower is None or borrower.status != BorrowerStatus.QUESTIONNAIRE:
-                return None
-            return borrower.id
-
     @rx.event
-    def load(self):
+    @signed_in
+    def load(self, me: Caller):
         self.reset()  # nothing typed by a previous borrower of this tab survives
-        with db() as s:
-            borrower = current_borrower(self, s)
-            if borrower is None:
-                return require_sign_in(self)
-            if borrower.status != BorrowerStatus.QUESTIONNAIRE:
-                return rx.redirect("/cabinet")
-            profile = questionnaire.profile_of(s, borrower.id)
-            self.step = min(profile.step, LAST_STEP)
-            self.values = questionnaire.shown_values(profile)
-            s.commit()
+        if not _filling(me):
+            return rx.redirect(urls.CABINET)
+        profile = questionnaire.profile_of(me.db, me.id)
+        self.step = min(profile.step, LAST_STEP)
+        self.values = questionnaire.shown_values(profile)
+        me.db.commit()
         self.same_address = self.values.get("res_same_as_reg", "on") == "on"
         self.loaded = True
         return None
 
     @rx.event
-    def save_field(self, name: Any, value: Any):
+    @signed_in
+    def save_field(self, me: Caller, name: Any, value: Any):
         """Keep a typed value as a draft; unknown names and non-text values are refused."""
+        if not _filling(me):
+            return sign_in_first(self)
         if not isinstance(name, str) or not isinstance(value, str):
             return None
-        borrower_id = self._borrower_id()
-        if borrower_id is None:
-            return require_sign_in(self)
-        with db() as s:
-            try:
-                questionnaire.save_draft(s, borrower_id, name, value)
-            except FormError:
-                return None
+        try:
+            questionnaire.save_draft(me.db, me.id, name, value)
+        except Refusal:
+            return None
         self.values[name] = value[: questionnaire.DRAFT_VALUE_MAX]
         return None
 
@@ -75,15 +68,15 @@ class QuestionnaireState(FormMixin, rx.State):
         self.step = max(0, self.step - 1)
 
     @rx.event
-    def submit(self, form: dict):
+    @signed_in
+    def submit(self, me: Caller, form: dict):
         """Check and store the section the form was for.
 
         The form names its section: a double click sends the same section twice, and the second
         copy, arriving after the step moved on, must not be judged as the next section.
         """
-        borrower_id = self._borrower_id()
-        if borrower_id is None:
-            return require_sign_in(self)
+        if not _filling(me):
+            return sign_in_first(self)
         if text(form, "section", 2) != str(self.step):
             return None
         fields = questionnaire.SECTIONS[self.step].fields
@@ -91,17 +84,16 @@ class QuestionnaireState(FormMixin, rx.State):
             name: ("on" if checked(form, name) else "") if name in CHECKBOXES else text(form, name)
             for name in fields
         }
-        with db() as s:
-            try:
-                next_step = questionnaire.submit_section(s, CLOCK, borrower_id, self.step, typed)
-            except FormError as error:
-                self._fail(error)
-                self.values = self.values | typed
-                return None
+        try:
+            next_step = questionnaire.submit_section(me.db, me.clock, me.id, self.step, typed)
+        except Refusal as error:
+            self._fail(error)
+            self.values = self.values | typed
+            return None
         self._ok()
         if next_step > LAST_STEP:
             self.reset()  # the answers are stored; the tab keeps no copy of them
-            return rx.redirect("/cabinet")
+            return rx.redirect(urls.CABINET)
         self.values = self.values | typed
         self.step = next_step
         return None

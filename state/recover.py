@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import Session
 
-from credit7_web import accounts
-from credit7_web.errors import FormError
-from state.context import CLOCK, db, settings, sms
+from credit7_web import urls, wiring
+from credit7_web.errors import Refusal
+from credit7_web.identity import accounts
 from state.forms import secret, text
 from state.phone_code import PhoneCodeMixin
 
 
 class RecoverState(PhoneCodeMixin, rx.State):
-    def _send(self, s: Session, phone_text: str) -> str:
-        return accounts.start_recovery(s, CLOCK, settings(), sms(s), phone_text)
+    def _send(self, u: wiring.Unit, phone_text: str) -> str:
+        return accounts.start_recovery(u.db, u.clock, u.settings, u.sms, phone_text)
 
-    def _confirm(self, s: Session, phone: str, code: str) -> None:
-        accounts.confirm_recovery(s, CLOCK, settings(), phone, code)
+    def _confirm(self, u: wiring.Unit, phone: str, code: str) -> None:
+        accounts.confirm_recovery(u.db, u.clock, u.settings, phone, code)
 
     @rx.event
     def load(self):
@@ -30,22 +29,22 @@ class RecoverState(PhoneCodeMixin, rx.State):
 
     @rx.event
     def submit_password(self, form: dict):
-        if not self._confirmed():
-            self._refuse_unconfirmed()
-            return None
-        with db() as s:
+        with wiring.unit() as u:
+            if not self._confirmed(u):
+                self._refuse_unconfirmed()
+                return None
             try:
                 accounts.reset_password(
-                    s,
-                    CLOCK,
-                    settings(),
+                    u.db,
+                    u.clock,
+                    u.settings,
                     self._phone,
                     secret(form, "password"),
                     secret(form, "password2"),
                 )
-            except FormError as error:
+            except Refusal as error:
                 self._fail(error)
                 return None
         self._ok()
         self._restart()
-        return rx.redirect("/login?reset=1")
+        return rx.redirect(urls.with_query(urls.LOGIN, reset=1))

@@ -6,10 +6,10 @@ from typing import Any
 
 import reflex as rx
 
-from credit7_web import business_clock
-from credit7_web.errors import FormError
-from credit7_web.validators import format_date
-from state.context import db, settings
+from credit7_web import wiring
+from credit7_web.errors import Refusal
+from credit7_web.russian import format_date
+from credit7_web.sandbox import business_date
 
 STEPS = (1, 3, 7, 30)
 
@@ -21,25 +21,25 @@ class SandboxClockState(rx.State):
     error: str = ""
 
     def _show(self) -> None:
-        with db() as s:
-            self.shift = business_clock.shift_days(s)
-            self.today = format_date(business_clock.clock_for(s).today())
+        with wiring.unit() as u:
+            self.shift = business_date.shift_days(u.db)
+            self.today = format_date(u.clock.today())
 
     @rx.event
     def load(self):
-        self.enabled = settings().sandbox
+        self.enabled = wiring.settings().sandbox
         self.error = ""
         if self.enabled:
             self._show()
 
     @rx.event
     def move(self, days: Any):
-        if not settings().sandbox or not isinstance(days, int) or days not in STEPS:
+        if not wiring.settings().sandbox or not isinstance(days, int) or days not in STEPS:
             return
-        with db() as s:
+        with wiring.unit() as u:
             try:
-                business_clock.move(s, days)
-            except FormError as error:
+                business_date.move(u.db, days)
+            except Refusal as error:
                 self.error = next(iter(error.errors.values()))
                 return
         self.error = ""
@@ -47,8 +47,8 @@ class SandboxClockState(rx.State):
 
     @rx.event
     def reset_clock(self):
-        if not settings().sandbox:
+        if not wiring.settings().sandbox:
             return
-        with db() as s:
-            business_clock.reset(s)
+        with wiring.unit() as u:
+            business_date.reset(u.db)
         self._show()

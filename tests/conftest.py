@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from credit7_web.clock import FixedClock
 from credit7_web.db import make_engine, migrate
-from credit7_web.gateways.sms import SandboxSms
+from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.settings import Settings
 
 # 14:00 in Moscow on a Tuesday.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from credit7_web.clock import Clock
-from credit7_web.models import Borrower, BorrowerStatus
+from credit7_web.identity.models import Borrower, BorrowerStatus
 
 
 def add_borrower(

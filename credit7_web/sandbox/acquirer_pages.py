@@ -27,8 +27,9 @@ from starlette.routing import Route
 
 from credit7_web import tariff
 from credit7_web.clock import Clock, SystemClock, moscow_date
-from credit7_web.gateways import acquirer as a
-from credit7_web.gateways.acquirer import (
+from credit7_web.money import rub
+from credit7_web.sandbox import acquirer as a
+from credit7_web.sandbox.acquirer import (
     OTHER_CARDS_TEXT,
     TEST_CARDS,
     THREE_DS_CODE,
@@ -39,8 +40,7 @@ from credit7_web.gateways.acquirer import (
     check_card_entry,
     with_order,
 )
-from credit7_web.models import SandboxAcquirerCard, SandboxAcquirerOrder
-from credit7_web.money import rub
+from credit7_web.sandbox.models import SandboxAcquirerCard, SandboxAcquirerOrder
 
 PAY_PATH = "/sandbox/acquirer/pay/{order_id}"
 THREE_DS_PATH = THREE_DS_PAGE

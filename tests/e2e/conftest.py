@@ -24,10 +24,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from credit7_web import accounts, questionnaire
 from credit7_web.clock import SystemClock
 from credit7_web.db import make_engine
-from credit7_web.models import SmsMessage
+from credit7_web.identity import accounts, questionnaire
+from credit7_web.sandbox.models import SmsMessage
 from credit7_web.settings import Settings
 from tests.conftest import fresh_database
 

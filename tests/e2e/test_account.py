@@ -8,8 +8,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from credit7_web.models import AuthSession, Borrower, BorrowerStatus, Profile
-from credit7_web.validators import format_phone
+from credit7_web.identity.models import AuthSession, Borrower, BorrowerStatus, Profile
+from credit7_web.russian import format_phone
 from tests.e2e.conftest import PERSON
 
 CABINET = re.compile(r"/cabinet/?$")

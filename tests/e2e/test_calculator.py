@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from credit7_web import pricing
 from credit7_web.clock import SystemClock
+from credit7_web.lending import pricing
 from credit7_web.money import rub
-from credit7_web.validators import format_date
+from credit7_web.russian import format_date
 
 
 def _expect_figures(page: Page, amount_rub: int, term: int) -> None:

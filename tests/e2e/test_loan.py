@@ -13,12 +13,13 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from credit7_web import business_clock, debt
 from credit7_web.clock import SystemClock
-from credit7_web.lending import open_loan
-from credit7_web.models import Borrower
+from credit7_web.identity.models import Borrower
+from credit7_web.lending.applications import open_loan
 from credit7_web.money import rub
-from credit7_web.validators import format_date
+from credit7_web.russian import format_date
+from credit7_web.sandbox import business_date
+from credit7_web.servicing import debt
 from tests.e2e.test_account import CABINET, sign_in
 
 SUCCESS_CARD = "4111 1111 1111 1111"
@@ -43,7 +44,7 @@ def clock_reset(app_engine: Engine):
     """Tests that move the sandbox business date put it back, whatever happens."""
     yield
     with Session(app_engine) as s:
-        business_clock.reset(s)
+        business_date.reset(s)
 
 
 def prepare(page: Page, photo: Path, card_number: str = SUCCESS_CARD) -> None:

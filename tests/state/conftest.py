@@ -11,7 +11,7 @@ delta is captured serialized with Reflex's JSON encoder, exactly as the browser 
 After each event the handled substate is pickled and unpickled, as the disk and Redis state
 managers do between events, so backend-only vars (`_phone`, `_confirmed_at`) must survive that.
 
-`state.context.use_engine(engine)` points the states at the per-test database (see `app_db`);
+`state.wiring.use_engine(engine)` points the states at the per-test database (see `app_db`);
 settings come from the environment set by `_state_settings` (bcrypt cost 4, a fixed secret).
 The states keep the real `SystemClock`, so "later" is arranged by moving database timestamps
 (or a backend var such as `_confirmed_at`). A refused event is checked with `snapshot(engine)`:
@@ -26,30 +26,30 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from state import context
+from credit7_web import wiring
 from tests.state.harness import SECRET_KEY, Browser
 
 
 @pytest.fixture(autouse=True)
 def _state_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """The cached `state.context.settings()` read afresh from a test environment."""
+    """The cached `state.wiring.settings()` read afresh from a test environment."""
     monkeypatch.setenv("CREDIT7_BCRYPT_ROUNDS", "4")
     monkeypatch.setenv("CREDIT7_SECRET_KEY", SECRET_KEY)
     monkeypatch.setenv("CREDIT7_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("CREDIT7_GATEWAYS", "sandbox")
-    context.settings.cache_clear()
+    wiring.settings.cache_clear()
     yield
-    context.settings.cache_clear()
+    wiring.settings.cache_clear()
 
 
 @pytest.fixture
 def app_db(engine: Engine) -> Iterator[Engine]:
     """The states' database for one test; back to REFLEX_DB_URL afterwards."""
-    context.use_engine(engine)
+    wiring.use_engine(engine)
     try:
         yield engine
     finally:
-        context.use_engine(None)
+        wiring.use_engine(None)
 
 
 @pytest.fixture

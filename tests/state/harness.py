@@ -17,20 +17,24 @@ from reflex_base.utils.format import json_dumps
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from credit7_web import accounts, questionnaire, sessions
-from credit7_web.gateways.sms import outbox
-from credit7_web.models import (
+from credit7_web import wiring
+from credit7_web.clock import SystemClock
+from credit7_web.identity import accounts, questionnaire, sessions
+from credit7_web.identity.models import (
     AuthSession,
     Borrower,
     BorrowerStatus,
     LoginThrottle,
     OneTimeCode,
     Profile,
-    SmsMessage,
 )
-from state import context
+from credit7_web.identity.sessions import SESSION_COOKIE
+from credit7_web.sandbox.models import SmsMessage
+from credit7_web.sandbox.sms import outbox
 
 S = TypeVar("S", bound=BaseState)
+# The states run on real time (the sandbox moves only the business date): set-up uses it too.
+CLOCK = SystemClock()
 
 PHONE = "9001234567"
 TYPED_PHONE = "+7 (900) 123-45-67"
@@ -111,7 +115,7 @@ class Browser:
         return self
 
     def with_cookie(self, token: str | None) -> Browser:
-        self.cookie = f"{context.SESSION_COOKIE}={token}" if token else ""
+        self.cookie = f"{SESSION_COOKIE}={token}" if token else ""
         return self
 
     def _router_data(self) -> dict[str, Any]:
@@ -266,12 +270,12 @@ def make_borrower(
         amount, term = requested or (None, None)
         borrower = accounts.create_borrower(
             s,
-            context.CLOCK,
-            context.settings(),
+            CLOCK,
+            wiring.settings(),
             phone,
             password,
             password,
-            context.CLOCK.now(),
+            CLOCK.now(),
             requested_amount_kop=amount,
             requested_term_days=term,
         )
@@ -285,7 +289,7 @@ def make_borrower(
             for step, values in enumerate(SECTIONS):
                 if "passport_number" in values:
                     values = values | {"passport_number": passport_number}
-                questionnaire.submit_section(s, context.CLOCK, borrower_id, step, values)
+                questionnaire.submit_section(s, CLOCK, borrower_id, step, values)
         profile = s.get(Profile, borrower_id)
         assert profile is not None
         if not filled or first_name is not None:
@@ -298,8 +302,8 @@ def make_borrower(
 def sign_in(engine: Engine, borrower_id: int) -> str:
     """A live session token for the borrower, as /auth/claim would set it in the cookie."""
     with Session(engine) as s:
-        ticket = sessions.open_session(s, context.CLOCK, context.settings(), borrower_id)
-        token = sessions.claim(s, context.CLOCK, context.settings(), ticket)
+        ticket = sessions.open_session(s, CLOCK, wiring.settings(), borrower_id)
+        token = sessions.claim(s, CLOCK, wiring.settings(), ticket)
     assert token is not None
     return token
 

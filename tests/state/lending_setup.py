@@ -20,20 +20,19 @@ from reflex_base.event import Event
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from credit7_web import cards, kyc, lending
-from credit7_web.business_clock import clock_for
-from credit7_web.gateways.acquirer import (
-    CARD_SUCCESS,
-    SandboxAcquirer,
-    check_card_entry,
-)
-from credit7_web.gateways.bureaus import sandbox_bureaus
-from credit7_web.gateways.sms import SandboxSms
-from credit7_web.models import Borrower, Card, CardBinding, Loan, LoanApplication
+from credit7_web.identity import kyc
+from credit7_web.identity.models import Borrower
+from credit7_web.identity.sessions import SESSION_COOKIE
+from credit7_web.lending import applications, cards, signing
+from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
+from credit7_web.sandbox.acquirer import CARD_SUCCESS, SandboxAcquirer, check_card_entry
+from credit7_web.sandbox.bureaus import sandbox_bureaus
+from credit7_web.sandbox.business_date import clock_for
+from credit7_web.sandbox.sms import SandboxSms
+from credit7_web.wiring import settings
 from state.apply import ApplyState
-from state.context import CLOCK, SESSION_COOKIE, settings
-from state.routes import http_app
-from tests.state.harness import Browser, sms_code
+from tests.state.harness import CLOCK, Browser, sms_code
+from web.routes import http_app
 
 with warnings.catch_warnings():
     # Starlette 1.x wants the `httpx2` package for its test client and warns about `httpx`.
@@ -119,14 +118,16 @@ def give_application(
     engine: Engine, borrower_id: int, amount_kop: int = 10_000_00, term: int = 20
 ) -> int:
     with Session(engine) as s:
-        application = lending.apply(s, clock_for(s), borrower_id, amount_kop, term, [])
+        application = applications.apply(s, clock_for(s), borrower_id, amount_kop, term, [])
         assert application.id is not None
         return application.id
 
 
 def decide(engine: Engine, application_id: int) -> LoanApplication:
     with Session(engine) as s:
-        decided = lending.decide(s, clock_for(s), settings(), sandbox_bureaus(), application_id)
+        decided = applications.decide(
+            s, clock_for(s), settings(), sandbox_bureaus(), application_id
+        )
         s.refresh(decided)
         return decided
 
@@ -149,7 +150,7 @@ def request_sign_code(engine: Engine, borrower_id: int, loan_id: int) -> str:
         borrower = s.get(Borrower, borrower_id)
         assert borrower is not None
         phone = borrower.phone
-        lending.send_sign_code(
+        signing.send_sign_code(
             s, clock_for(s), settings(), SandboxSms(s, CLOCK), borrower_id, loan_id
         )
     return sms_code(engine, phone)
@@ -164,7 +165,7 @@ def give_loan(
     code = request_sign_code(engine, borrower_id, loan.id)
     with Session(engine) as s:
         clock = clock_for(s)
-        signed = lending.sign(
+        signed = signing.sign(
             s, clock, settings(), SandboxAcquirer(s, clock), borrower_id, loan.id, code
         )
         s.refresh(signed)
@@ -176,7 +177,7 @@ def give_loan(
 
 def open_loan(engine: Engine, borrower_id: int) -> Loan | None:
     with Session(engine) as s:
-        return lending.open_loan(s, borrower_id)
+        return applications.open_loan(s, borrower_id)
 
 
 def loans(engine: Engine, borrower_id: int) -> list[Loan]:

@@ -8,10 +8,11 @@ from reflex_base.event import Event
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web import sessions
+from credit7_web.identity import sessions
+from credit7_web.wiring import settings
 from state.cabinet import CabinetState
-from state.context import CLOCK, settings
 from tests.state.harness import (
+    CLOCK,
     Browser,
     make_borrower,
     redirect_to,

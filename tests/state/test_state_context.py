@@ -7,7 +7,7 @@ import os
 import pytest
 from sqlalchemy import text
 
-from state import context
+from credit7_web import wiring
 
 
 def test_a_forked_worker_opens_its_own_connections(
@@ -15,18 +15,18 @@ def test_a_forked_worker_opens_its_own_connections(
 ) -> None:
     """Granian forks the workers from a parent that has already used the database."""
     monkeypatch.setenv("REFLEX_DB_URL", db_url)
-    context.use_engine(None)
+    wiring.use_engine(None)
     try:
-        with context.db() as s:
+        with wiring.db() as s:
             s.exec(text("SELECT 1"))
-        parent_pool = context.db().get_bind().pool
+        parent_pool = wiring.db().get_bind().pool
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker
             try:
-                with context.db() as s:
+                with wiring.db() as s:
                     answer = s.exec(text("SELECT 41 + 1")).scalar_one()
-                own = context.db().get_bind().pool is not parent_pool
+                own = wiring.db().get_bind().pool is not parent_pool
                 os.write(write_end, f"{answer} {own}".encode())
             finally:
                 os._exit(0)
@@ -34,7 +34,7 @@ def test_a_forked_worker_opens_its_own_connections(
         os.waitpid(pid, 0)
         with os.fdopen(read_end, "rb") as answer_pipe:
             assert answer_pipe.read() == b"42 True"
-        assert context.db().get_bind().pool is parent_pool
+        assert wiring.db().get_bind().pool is parent_pool
     finally:
-        context.db().get_bind().dispose()
-        context.use_engine(None)
+        wiring.db().get_bind().dispose()
+        wiring.use_engine(None)

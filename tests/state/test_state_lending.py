@@ -22,27 +22,25 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, MetaData
 from sqlmodel import Session
 
-from credit7_web.business_clock import clock_for
-from credit7_web.models import (
+from credit7_web.documents.models import Document
+from credit7_web.identity.models import PassportPhoto
+from credit7_web.lending.models import (
     ApplicationStatus,
     BindingStatus,
     CardStatus,
-    Document,
     Loan,
     LoanApplication,
     LoanStatus,
-    Operation,
-    OperationKind,
-    PassportPhoto,
-    SandboxAcquirerCard,
-    SandboxAcquirerOrder,
 )
 from credit7_web.money import rub
+from credit7_web.russian import format_date
 from credit7_web.sandbox.acquirer_pages import form_token
-from credit7_web.validators import format_date
-from state.apply import ApplyState
+from credit7_web.sandbox.business_date import clock_for
+from credit7_web.sandbox.models import SandboxAcquirerCard, SandboxAcquirerOrder
+from credit7_web.servicing.models import Operation, OperationKind
+from credit7_web.wiring import settings
+from state.apply import ApplyState, OfferView
 from state.cabinet import CabinetState
-from state.context import settings
 from tests.state.harness import (
     PHONE,
     Browser,
@@ -166,8 +164,8 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
         await browser.send(ApplyState, "set_term", value="25")
         state = browser.state(ApplyState)
         assert (state.amount, state.term, state.errors) == (12_000, 25, {})
-        assert state.figures["amount"] == rub(12_000_00)
-        assert state.figures["term"] == "25 дней"
+        assert state.figures.amount == rub(12_000_00)
+        assert state.figures.term == "25 дней"
         events = await browser.send(ApplyState, "submit")
         assert [e.name for e in events] == [f"{ApplyState.get_full_name()}.watch_decision"]
         [application] = application_rows(app_db)
@@ -208,11 +206,11 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
         )
         state = browser.state(ApplyState)
         assert state.stage == "offer"
-        assert state.offer["id"] == str(loan.id)
-        assert state.offer["number"] == loan.number == f"C7-{today:%Y}-{loan.id:06d}"
-        assert state.offer["amount"] == rub(12_000_00)
-        assert state.offer["draft"] == f"/files/documents/{draft.id}"
-        assert state.offer["due"] == format_date(today + timedelta(days=25))
+        assert state.offer.loan_id == loan.id
+        assert state.offer.number == loan.number == f"C7-{today:%Y}-{loan.id:06d}"
+        assert state.offer.amount == rub(12_000_00)
+        assert state.offer.draft == f"/files/documents/{draft.id}"
+        assert state.offer.due == format_date(today + timedelta(days=25))
 
         # An approved contract is open: still no second application.
         assert await browser.send(ApplyState, "submit") == []
@@ -276,10 +274,10 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
     browser.at("/cabinet")
     assert await browser.send(CabinetState, "load") == []
     cabinet = browser.state(CabinetState)
-    assert (cabinet.loan["number"], cabinet.loan["status"]) == (loan.number, "Активен")
-    assert cabinet.loan["principal"] == rub(12_000_00)
-    assert [d["url"] for d in cabinet.documents] == [f"/files/documents/{d.id}" for d in documents]
-    assert [o["kind"] for o in cabinet.operations] == [
+    assert (cabinet.loan.number, cabinet.loan.status) == (loan.number, "Активен")
+    assert cabinet.loan.principal == rub(12_000_00)
+    assert [d.url for d in cabinet.documents] == [f"/files/documents/{d.id}" for d in documents]
+    assert [o.kind for o in cabinet.operations] == [
         OperationKind.DISBURSEMENT,
         OperationKind.CARD_CHECK_REFUND,
         OperationKind.CARD_CHECK,
@@ -344,7 +342,7 @@ async def test_a_self_banned_person_is_refused_and_told_why(
     assert state.stage == "refused"
     assert "самозапрет" in state.refusal
     assert state.refusal == application.refusal_text
-    assert state.offer == {}
+    assert state.offer == OfferView()
     assert all_rows(app_db, Document) == []
     assert all_rows(app_db, Loan) == []
     assert [o.kind for o in all_rows(app_db, Operation)] == [

@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web import sessions
-from credit7_web.models import ApplicationStatus, LoanApplication, LoanStatus
-from state.apply import ApplyState
+from credit7_web.identity import sessions
+from credit7_web.lending.models import ApplicationStatus, LoanApplication, LoanStatus
+from state.apply import ApplyState, OfferView
 from state.cabinet import CabinetState
-from state.context import CLOCK
 from state.sandbox_clock import SandboxClockState
 from tests.state.harness import (
+    CLOCK,
     PHONE,
     Browser,
     all_rows,
@@ -160,7 +160,7 @@ async def test_an_anonymous_tab_gets_nothing(
 ) -> None:
     browser.at(APPLY if call.cls is not CabinetState else "/cabinet")
     if call.cls is ApplyState:  # even aimed at A's contract, it reaches nothing
-        browser.state(ApplyState).offer = {"id": str(world.a_loan_id)}
+        browser.state(ApplyState).offer = OfferView(loan_id=world.a_loan_id)
     payload = call.payload()
     if call.handler == "sign":
         payload = {"form": form(code=world.a_code)}
@@ -179,7 +179,7 @@ async def test_a_tab_whose_session_died_gets_nothing(
     token = sign_in(app_db, world.a)
     browser.at(APPLY).with_cookie(token)
     assert await browser.send(ApplyState, "load") == []
-    assert browser.state(ApplyState).offer["id"] == str(world.a_loan_id)  # A saw the contract
+    assert browser.state(ApplyState).offer.loan_id == world.a_loan_id  # A saw the contract
     browser.at("/cabinet")
     assert await browser.send(CabinetState, "load") == []
     assert browser.state(CabinetState).pending == "Заём одобрен: подпишите договор"
@@ -210,7 +210,7 @@ async def test_a_tab_whose_session_died_gets_nothing(
         )
         for marker in world.markers:
             assert marker not in sent, (call, marker)
-    assert browser.state(ApplyState).offer == {}  # and what the tab showed is forgotten
+    assert browser.state(ApplyState).offer == OfferView()  # and what the tab showed is forgotten
     assert browser.state(CabinetState).pending == ""
 
 

@@ -15,11 +15,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import Engine
 
-from credit7_web import kyc
-from credit7_web.models import PassportPhoto
+from credit7_web.identity import kyc
+from credit7_web.identity.models import PassportPhoto
 from credit7_web.money import rub
+from credit7_web.wiring import settings
 from state.apply import ApplyState
-from state.context import settings
 from state.sandbox_clock import SandboxClockState
 from tests.state.harness import Browser, all_rows, make_borrower, sign_in, snapshot_all
 from tests.state.lending_setup import APPLY, give_card, give_photo, jpeg, upload
@@ -121,7 +121,7 @@ async def test_an_amount_lands_on_the_step_within_the_bounds(
     assert await form_tab.send(ApplyState, "set_amount", value=value) == []
     state = form_tab.state(ApplyState)
     assert (state.amount, state.errors) == (amount, {})
-    assert state.figures["amount"] == rub(amount * 100)
+    assert state.figures.amount == rub(amount * 100)
     assert snapshot_all(app_db) == before
 
 
@@ -137,7 +137,7 @@ async def test_a_term_stays_within_7_to_30_days(
     assert await form_tab.send(ApplyState, "set_term", value=value) == []
     state = form_tab.state(ApplyState)
     assert (state.term, state.errors) == (term, {})
-    assert state.figures["term"].startswith(f"{term} ")
+    assert state.figures.term.startswith(f"{term} ")
     assert snapshot_all(app_db) == before
 
 
@@ -175,14 +175,14 @@ async def test_a_service_toggle_takes_only_a_known_code_and_a_bool(
 
 async def test_a_service_goes_on_and_off(form_tab: Browser, app_db: Engine) -> None:
     before = snapshot_all(app_db)
-    total = form_tab.state(ApplyState).figures["total"]
+    total = form_tab.state(ApplyState).figures.total
     await form_tab.send(ApplyState, "toggle_service", code="life", on=True)
     await form_tab.send(ApplyState, "toggle_service", code="life", on=True)
     assert form_tab.state(ApplyState).chosen == ["life"]
-    assert form_tab.state(ApplyState).figures["total"] != total
+    assert form_tab.state(ApplyState).figures.total != total
     await form_tab.send(ApplyState, "toggle_service", code="life", on=False)
     assert form_tab.state(ApplyState).chosen == []
-    assert form_tab.state(ApplyState).figures["total"] == total
+    assert form_tab.state(ApplyState).figures.total == total
     assert snapshot_all(app_db) == before
 
 

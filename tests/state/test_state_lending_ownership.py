@@ -13,19 +13,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web import sessions
-from credit7_web.models import (
-    BindingStatus,
-    Document,
-    LoanStatus,
-    OneTimeCode,
-    PassportPhoto,
-)
+from credit7_web.documents.models import Document
+from credit7_web.identity import sessions
+from credit7_web.identity.models import OneTimeCode, PassportPhoto
+from credit7_web.lending.models import BindingStatus, LoanStatus
 from credit7_web.money import rub
-from state.apply import ApplyState
+from state.apply import ApplyState, OfferView
 from state.cabinet import CabinetState
-from state.context import CLOCK
 from tests.state.harness import (
+    CLOCK,
     OTHER_PHONE,
     PHONE,
     Browser,
@@ -218,14 +214,14 @@ async def test_another_borrowers_contract_cannot_be_sent_a_code_or_signed(
     give_card(app_db, b, OTHER_PAN)
     tab = await b_tab_at_apply(new_browser, app_db, b)
     assert tab.state(ApplyState).stage == "form"
-    assert tab.state(ApplyState).offer == {}
+    assert tab.state(ApplyState).offer == OfferView()
     texts = sms_count(app_db)
     before = snapshot_all(app_db)
 
-    ids = [str(loan.id), "0", "999", "-1", " 1", "1.0", "abc"] if aimed_at_a else [None]
+    ids = [loan.id, 0, 999, -1] if aimed_at_a else [None]
     for loan_id in ids:
         if loan_id is not None:
-            tab.state(ApplyState).offer = {"id": loan_id, "number": loan.number}
+            tab.state(ApplyState).offer = OfferView(loan_id=loan_id, number=loan.number)
         assert await tab.send(ApplyState, "send_code") == []
         assert tab.state(ApplyState).errors == {"": NOT_YOURS}, loan_id
         assert tab.state(ApplyState).signature_requested is False
@@ -237,7 +233,7 @@ async def test_another_borrowers_contract_cannot_be_sent_a_code_or_signed(
     # A's code still works for A.
     a_tab = new_browser().at(APPLY).with_cookie(sign_in(app_db, a))
     await a_tab.send(ApplyState, "load")
-    assert a_tab.state(ApplyState).offer["id"] == str(loan.id)
+    assert a_tab.state(ApplyState).offer.loan_id == loan.id
     assert redirect_to(await a_tab.send(ApplyState, "sign", form=form(code=code))) == "/cabinet"
     [signed] = loans(app_db, a)
     assert signed.status == LoanStatus.ACTIVE
@@ -251,18 +247,18 @@ async def test_a_tampered_offer_does_not_reach_across_even_with_a_contract_of_on
     a_loan = give_offer(app_db, a)
     b_loan = give_offer(app_db, b, 5_000_00, OTHER_PAN)
     tab = await b_tab_at_apply(new_browser, app_db, b)
-    assert tab.state(ApplyState).offer["id"] == str(b_loan.id)
+    assert tab.state(ApplyState).offer.loan_id == b_loan.id
     before = snapshot_all(app_db)
-    tab.state(ApplyState).offer = {"id": str(a_loan.id)}
+    tab.state(ApplyState).offer = OfferView(loan_id=a_loan.id or 0)
     assert await tab.send(ApplyState, "send_code") == []
     assert tab.state(ApplyState).errors == {"": NOT_YOURS}
     assert all_rows(app_db, OneTimeCode) == []
     assert snapshot_all(app_db) == before
     # Its own contract it can sign, and only its own is signed.
-    tab.state(ApplyState).offer = {"id": str(b_loan.id)}
+    tab.state(ApplyState).offer = OfferView(loan_id=b_loan.id or 0)
     assert await tab.send(ApplyState, "send_code") == []
     code = sms_code(app_db, OTHER_PHONE)
-    tab.state(ApplyState).offer = {"id": str(a_loan.id)}
+    tab.state(ApplyState).offer = OfferView(loan_id=a_loan.id or 0)
     assert await tab.send(ApplyState, "sign", form=form(code=code)) == []
     assert tab.state(ApplyState).errors == {"": NOT_YOURS}
     assert [loan.status for loan in loans(app_db, a)] == [LoanStatus.AWAITING_SIGNATURE]
@@ -286,14 +282,12 @@ async def test_a_cabinet_shows_nothing_of_another_borrower(
     tab = new_browser().at("/cabinet").with_cookie(sign_in(app_db, b))
     assert await tab.send(CabinetState, "load") == []
     cabinet = tab.state(CabinetState)
-    assert cabinet.loan["number"] == b_loan.number
-    assert cabinet.loan["principal"] == rub(5_000_00)
+    assert cabinet.loan.number == b_loan.number
+    assert cabinet.loan.principal == rub(5_000_00)
     b_documents = [d for d in all_rows(app_db, Document) if d.borrower_id == b]
-    assert [d["url"] for d in cabinet.documents] == [
-        f"/files/documents/{d.id}" for d in b_documents
-    ]
+    assert [d.url for d in cabinet.documents] == [f"/files/documents/{d.id}" for d in b_documents]
     assert len(cabinet.operations) == 3
-    assert all("4444" in o["text"] or "Возврат" in o["text"] for o in cabinet.operations)
+    assert all("4444" in o.text or "Возврат" in o.text for o in cabinet.operations)
 
     tab.at(APPLY)
     assert redirect_to(await tab.send(ApplyState, "load")) == "/cabinet"
@@ -323,11 +317,11 @@ async def test_a_tab_signed_in_as_b_after_a_forgets_as_load_runs(
     a_token = sign_in(app_db, a)
     browser.at(APPLY).with_cookie(a_token)
     await browser.send(ApplyState, "load")
-    assert browser.state(ApplyState).offer["number"] == a_loan.number
+    assert browser.state(ApplyState).offer.number == a_loan.number
     with Session(app_db) as s:
         sessions.revoke(s, CLOCK, a_token)
     assert redirect_to(await browser.send(ApplyState, "load")) == APPLY_TO_SIGN_IN
-    assert browser.state(ApplyState).offer == {}
+    assert browser.state(ApplyState).offer == OfferView()
     assert browser.state(ApplyState).stage == "loading"
 
     before = snapshot_all(app_db)
@@ -337,7 +331,7 @@ async def test_a_tab_signed_in_as_b_after_a_forgets_as_load_runs(
     state = browser.state(ApplyState)
     assert (state.stage, state.offer, state.has_photo, state.has_card) == (
         "prepare",
-        {},
+        OfferView(),
         False,
         False,
     )

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web import accounts, security, sessions
-from credit7_web.models import LoginThrottle
-from credit7_web.validators import PHONE_MESSAGE
-from state.auth import LoginState
-from state.context import CLOCK
+from credit7_web.identity import accounts, hashing, sessions
+from credit7_web.identity.fields import PHONE_MESSAGE
+from credit7_web.identity.models import LoginThrottle
+from state.login import LoginState
 from tests.state.harness import (
+    CLOCK,
     OTHER_PHONE,
     PASSWORD,
     PHONE,
@@ -46,7 +46,7 @@ async def test_the_right_password_opens_a_session_and_hands_its_ticket(
     assert next_path == "/cabinet"
     [session] = session_rows(app_db)
     assert session.borrower_id == borrower_id
-    assert session.ticket_hash == security.token_hash(ticket)
+    assert session.ticket_hash == hashing.token_hash(ticket)
     assert (session.token_hash, session.claimed_at, session.revoked_at) == (None, None, None)
     assert browser.state(LoginState).errors == {}
     assert all_rows(app_db, LoginThrottle) == []

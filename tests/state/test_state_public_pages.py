@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from functools import cache
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
 
+from credit7_web import wiring
 from credit7_web.settings import Settings
-from state import sandbox
 from state.calculator import CalculatorState
-from state.context import CLOCK
 from state.register import RegisterState
 from state.sandbox import SandboxSmsState
-from tests.state.harness import OTHER_PHONE, PHONE, Browser, form, snapshot
+from tests.state.harness import CLOCK, OTHER_PHONE, PHONE, Browser, form, snapshot
 
 
 async def test_the_calculator_gets_a_due_date_for_every_term(
@@ -43,10 +44,10 @@ async def test_the_sandbox_outbox_lists_the_newest_sms_first(
     assert await browser.send(SandboxSmsState, "load") == []
     state = browser.state(SandboxSmsState)
     assert state.enabled is True
-    assert [m["phone"] for m in state.messages] == ["+7 (900) 765-43-21", "+7 (900) 123-45-67"]
-    assert all(m["text"].startswith("Credit7: код для регистрации ") for m in state.messages)
-    assert all(m["at"].endswith(" (мск)") for m in state.messages)
-    assert set(state.messages[0]) == {"id", "phone", "at", "text"}
+    assert [m.phone for m in state.messages] == ["+7 (900) 765-43-21", "+7 (900) 123-45-67"]
+    assert all(m.text.startswith("Credit7: код для регистрации ") for m in state.messages)
+    assert all(m.at.endswith(" (мск)") for m in state.messages)
+    assert {f.name for f in fields(state.messages[0])} == {"id", "phone", "at", "text"}
 
 
 async def test_without_the_sandbox_the_outbox_shows_nothing(
@@ -55,7 +56,8 @@ async def test_without_the_sandbox_the_outbox_shows_nothing(
     await browser.send(RegisterState, "submit_phone", form=form(phone=PHONE, consent="on"))
     await browser.send(SandboxSmsState, "load")
     assert len(browser.state(SandboxSmsState).messages) == 1
-    monkeypatch.setattr(sandbox, "settings", lambda: Settings(secret_key=b"k", sandbox=False))
+    off = cache(lambda: Settings(secret_key=b"k", sandbox=False))
+    monkeypatch.setattr(wiring, "settings", off)
     await browser.send(SandboxSmsState, "load")
     state = browser.state(SandboxSmsState)
     assert (state.enabled, state.messages) == (False, [])

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web.models import Borrower, BorrowerStatus, Profile
+from credit7_web.identity.models import Borrower, BorrowerStatus, Profile
 from state.questionnaire import QuestionnaireState
 from tests.state.harness import (
     OTHER_PHONE,

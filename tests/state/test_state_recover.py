@@ -9,12 +9,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web import otp, security, sessions, sms_texts
-from credit7_web.models import Borrower, OneTimeCode, SmsMessage
-from credit7_web.validators import PHONE_MESSAGE
-from state.context import CLOCK, settings
+from credit7_web.identity import hashing, otp, sessions
+from credit7_web.identity.fields import PHONE_MESSAGE
+from credit7_web.identity.models import Borrower, OneTimeCode
+from credit7_web.messages import texts
+from credit7_web.sandbox.models import SmsMessage
+from credit7_web.wiring import settings
 from state.recover import RecoverState
 from tests.state.harness import (
+    CLOCK,
     OTHER_PHONE,
     PASSWORD,
     PHONE,
@@ -68,7 +71,7 @@ async def test_recovery_sets_the_new_password_and_signs_out_everywhere(
     token = sign_in(app_db, borrower_id)
     await to_code_step(browser)
     code = sms_code(app_db)
-    assert [m.text for m in all_rows(app_db, SmsMessage)] == [sms_texts.recover_code(code)]
+    assert [m.text for m in all_rows(app_db, SmsMessage)] == [texts.recover_code(code)]
     await browser.send(RecoverState, "submit_code", form=form(code=code))
     events = await browser.send(
         RecoverState,
@@ -76,8 +79,8 @@ async def test_recovery_sets_the_new_password_and_signs_out_everywhere(
         form=form(password=NEW_PASSWORD, password2=NEW_PASSWORD),
     )
     assert redirect_to(events) == "/login?reset=1"
-    assert security.verify_password(NEW_PASSWORD, password_hash(app_db))
-    assert not security.verify_password(PASSWORD, password_hash(app_db))
+    assert hashing.verify_password(NEW_PASSWORD, password_hash(app_db))
+    assert not hashing.verify_password(PASSWORD, password_hash(app_db))
     [session] = session_rows(app_db)
     assert session.revoked_at is not None
     with Session(app_db) as s:
@@ -121,7 +124,7 @@ async def test_submit_password_before_the_code_changes_nothing(
         assert browser.state(RecoverState).errors == UNCONFIRMED
         assert_restarted(browser.state(RecoverState))
         assert snapshot(app_db) == before
-    assert security.verify_password(PASSWORD, password_hash(app_db))
+    assert hashing.verify_password(PASSWORD, password_hash(app_db))
     assert [row.revoked_at for row in session_rows(app_db)] == [None]
 
 
@@ -158,7 +161,7 @@ async def test_load_starts_over(browser: Browser, app_db: Engine) -> None:
         RecoverState, "submit_password", form=form(password=NEW_PASSWORD, password2=NEW_PASSWORD)
     )
     assert browser.state(RecoverState).errors == UNCONFIRMED
-    assert security.verify_password(PASSWORD, password_hash(app_db))
+    assert hashing.verify_password(PASSWORD, password_hash(app_db))
 
 
 async def test_a_confirmation_for_one_number_does_not_reset_another(
@@ -175,8 +178,8 @@ async def test_a_confirmation_for_one_number_does_not_reset_another(
         RecoverState, "submit_password", form=form(password=NEW_PASSWORD, password2=NEW_PASSWORD)
     )
     assert browser.state(RecoverState).errors == UNCONFIRMED
-    assert security.verify_password(PASSWORD, password_hash(app_db, OTHER_PHONE))
-    assert security.verify_password(PASSWORD, password_hash(app_db, PHONE))
+    assert hashing.verify_password(PASSWORD, password_hash(app_db, OTHER_PHONE))
+    assert hashing.verify_password(PASSWORD, password_hash(app_db, PHONE))
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from redis.asyncio import Redis
 from reflex.istate.manager.redis import StateManagerRedis
 
-from state import redis_locks
+from web import redis_locks
 
 KEY = b"token_lock"
 

@@ -10,19 +10,14 @@ from reflex_base.utils.form import FORM_DATA_ENTRIES_KEY
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web import accounts, otp, security, sessions, sms_texts
-from credit7_web.models import (
-    AuthSession,
-    Borrower,
-    BorrowerStatus,
-    OneTimeCode,
-    Profile,
-    SmsMessage,
-)
-from credit7_web.validators import PHONE_MESSAGE
-from state.context import CLOCK
+from credit7_web.identity import accounts, hashing, otp, sessions
+from credit7_web.identity.fields import PHONE_MESSAGE
+from credit7_web.identity.models import AuthSession, Borrower, BorrowerStatus, OneTimeCode, Profile
+from credit7_web.messages import texts
+from credit7_web.sandbox.models import SmsMessage
 from state.register import RegisterState
 from tests.state.harness import (
+    CLOCK,
     OTHER_PHONE,
     PASSWORD,
     PHONE,
@@ -81,7 +76,7 @@ async def test_sign_up_creates_the_borrower_and_hands_a_claim_ticket(
     state = browser.state(RegisterState)
     assert (state.step, state.phone_display, state.errors) == ("code", TYPED_PHONE, {})
     code = sms_code(app_db)
-    assert [m.text for m in all_rows(app_db, SmsMessage)] == [sms_texts.register_code(code)]
+    assert [m.text for m in all_rows(app_db, SmsMessage)] == [texts.register_code(code)]
 
     assert await browser.send(RegisterState, "submit_code", form=form(code=code)) == []
     assert (browser.state(RegisterState).step, browser.state(RegisterState).errors) == (
@@ -100,14 +95,14 @@ async def test_sign_up_creates_the_borrower_and_hands_a_claim_ticket(
     [borrower] = all_rows(app_db, Borrower)
     assert borrower.phone == PHONE
     assert borrower.status == BorrowerStatus.QUESTIONNAIRE
-    assert security.verify_password(PASSWORD, borrower.password_hash)
+    assert hashing.verify_password(PASSWORD, borrower.password_hash)
     assert (borrower.requested_amount_kop, borrower.requested_term_days) == (500_000, 10)
     # Consent was given with the phone, before the password step.
     assert borrower.pd_consent_at <= before
     assert [p.borrower_id for p in all_rows(app_db, Profile)] == [borrower.id]
     [session] = session_rows(app_db)
     assert session.borrower_id == borrower.id
-    assert session.ticket_hash == security.token_hash(ticket)
+    assert session.ticket_hash == hashing.token_hash(ticket)
     assert (session.token_hash, session.claimed_at, session.revoked_at) == (None, None, None)
 
     assert_restarted(browser.state(RegisterState))
@@ -471,7 +466,7 @@ async def test_a_registered_number_gets_a_notice_and_the_same_code_screen(
     assert (state.step, state.phone_display, state.errors) == ("code", TYPED_PHONE, {})
     [code_row] = all_rows(app_db, OneTimeCode)
     assert code_row.purpose == otp.REGISTER
-    assert [m.text for m in all_rows(app_db, SmsMessage)] == [sms_texts.already_registered()]
+    assert [m.text for m in all_rows(app_db, SmsMessage)] == [texts.already_registered()]
     # Whatever the caller guesses, they never reach the password step.
     await browser.send(RegisterState, "submit_code", form=form(code="000000"))
     assert browser.state(RegisterState).step == "code"

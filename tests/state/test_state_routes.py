@@ -13,13 +13,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web import security, sessions
-from state.auth import LoginState
+from credit7_web.identity import hashing, sessions
+from credit7_web.identity.sessions import SESSION_COOKIE
+from credit7_web.wiring import settings
 from state.cabinet import CabinetState
-from state.context import CLOCK, SESSION_COOKIE, settings
+from state.login import LoginState
 from state.register import RegisterState
-from state.routes import http_app
 from tests.state.harness import (
+    CLOCK,
     PASSWORD,
     PHONE,
     Browser,
@@ -32,6 +33,7 @@ from tests.state.harness import (
     sms_code,
     snapshot,
 )
+from web.routes import http_app
 
 with warnings.catch_warnings():
     # Starlette 1.x wants the `httpx2` package for its test client and warns about `httpx`.
@@ -94,7 +96,7 @@ def test_a_fresh_ticket_sets_an_httponly_strict_cookie(client: TestClient, app_d
     token = morsel.value
     assert token != ticket
     [row] = session_rows(app_db)
-    assert row.token_hash == security.token_hash(token)
+    assert row.token_hash == hashing.token_hash(token)
     assert (row.ticket_hash, row.revoked_at) == (None, None)
     assert row.claimed_at is not None
     with Session(app_db) as s:

@@ -14,14 +14,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from credit7_web import security, sessions
-from credit7_web.models import AuthSession
-from state.auth import LoginState
+from credit7_web.identity import hashing, sessions
+from credit7_web.identity.models import AuthSession
+from credit7_web.identity.sessions import SESSION_COOKIE
+from credit7_web.wiring import settings
 from state.cabinet import CabinetState
-from state.context import CLOCK, SESSION_COOKIE, settings
+from state.login import LoginState
 from state.questionnaire import QuestionnaireState
 from state.register import RegisterState
 from tests.state.harness import (
+    CLOCK,
     OTHER_PHONE,
     Browser,
     form,
@@ -216,5 +218,5 @@ async def test_the_session_token_never_reaches_the_frontend(
     sent = browser.sent_text()
     assert browser.deltas
     assert token not in sent
-    assert security.token_hash(token) not in sent
+    assert hashing.token_hash(token) not in sent
     assert browser.state(CabinetState).router.headers.cookie == f"{SESSION_COOKIE}={token}"

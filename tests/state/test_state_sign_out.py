@@ -12,11 +12,11 @@ from reflex.state import State
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credit7_web import sessions
+from credit7_web.identity import sessions
 from state.cabinet import CabinetState
-from state.context import CLOCK
 from state.questionnaire import QuestionnaireState
 from tests.state.harness import (
+    CLOCK,
     SECTIONS,
     Browser,
     make_borrower,

@@ -15,9 +15,9 @@ from reflex.state import BaseState
 from sqlalchemy import Engine
 
 from state.apply import ApplyState
-from state.auth import LoginState
 from state.cabinet import CabinetState
 from state.calculator import CalculatorState
+from state.login import LoginState
 from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState

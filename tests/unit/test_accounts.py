@@ -7,19 +7,19 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from credit7_web import accounts, otp, security, sessions
 from credit7_web.clock import FixedClock
-from credit7_web.errors import FormError
-from credit7_web.gateways.sms import SandboxSms, outbox
-from credit7_web.models import (
+from credit7_web.errors import Refusal
+from credit7_web.identity import accounts, hashing, otp, sessions
+from credit7_web.identity.models import (
     AuthSession,
     Borrower,
     BorrowerStatus,
     LoginThrottle,
     OneTimeCode,
     Profile,
-    SmsMessage,
 )
+from credit7_web.sandbox.models import SmsMessage
+from credit7_web.sandbox.sms import SandboxSms, outbox
 from credit7_web.settings import Settings
 
 PHONE = "9001234567"
@@ -44,8 +44,8 @@ def register(
     return accounts.create_borrower(db, clock, settings, phone, PASSWORD, PASSWORD, clock.now())
 
 
-def sign_in_fails(db, clock, settings, phone: str, password: str) -> FormError:
-    with pytest.raises(FormError) as e:
+def sign_in_fails(db, clock, settings, phone: str, password: str) -> Refusal:
+    with pytest.raises(Refusal) as e:
         accounts.authenticate(db, clock, settings, phone, password)
     return e.value
 
@@ -82,7 +82,7 @@ def test_registration_end_to_end(
         assert row.pd_consent_at == consent_at
         assert row.created_at == row.password_changed_at == clock.now()
         assert (row.requested_amount_kop, row.requested_term_days) == (1_500_000, 14)
-        assert security.verify_password(PASSWORD, row.password_hash)
+        assert hashing.verify_password(PASSWORD, row.password_hash)
         assert PASSWORD not in row.password_hash
         profile = s.get(Profile, row.id)
         assert profile is not None
@@ -92,11 +92,11 @@ def test_registration_end_to_end(
 def test_registration_needs_consent_and_a_phone(
     db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
 ) -> None:
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.start_registration(db, clock, settings, sms, "12345", False)
     assert set(e.value.errors) == {"phone", "consent"}
     assert e.value.errors["consent"] == "Нужно согласие на обработку персональных данных"
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.start_registration(db, clock, settings, sms, TYPED, False)
     assert e.value.errors == {"consent": "Нужно согласие на обработку персональных данных"}
     with Session(engine) as s:
@@ -109,7 +109,7 @@ def test_registration_resend_waits_a_minute(
 ) -> None:
     accounts.start_registration(db, clock, settings, sms, TYPED, True)
     clock.advance(timedelta(seconds=45))
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.start_registration(db, clock, settings, sms, TYPED, True)
     assert e.value.errors == {"phone": "Новый код можно запросить через 15 с"}
     assert len(outbox(db)) == 1
@@ -131,16 +131,16 @@ def test_registered_phone_gets_a_notice_and_no_code(
     assert "код" not in notice.text.lower()
     # Same minute rule as for a new number.
     clock.advance(timedelta(seconds=30))
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.start_registration(db, clock, settings, sms, TYPED, True)
     assert e.value.errors == {"phone": "Новый код можно запросить через 30 с"}
     assert len(outbox(db)) == 2
     # Nothing typed on the code screen opens the way: the right answer was never sent.
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.confirm_registration(db, clock, settings, PHONE, "000000")
     assert e.value.errors["code"].startswith("Неверный код.")
     # And even a confirmed state cannot make a second account.
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.create_borrower(db, clock, settings, PHONE, PASSWORD, PASSWORD, clock.now())
     assert e.value.errors == {"": "Этот номер уже зарегистрирован. Войдите или восстановите пароль"}
     with Session(engine) as s:
@@ -152,10 +152,10 @@ def test_wrong_sign_up_code_is_refused(
 ) -> None:
     accounts.start_registration(db, clock, settings, sms, TYPED, True)
     code = code_from_sms(db)
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.confirm_registration(db, clock, settings, PHONE, f"{(int(code) + 1) % 10**6:06d}")
     assert e.value.errors == {"code": "Неверный код. Осталось попыток: 4"}
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.confirm_registration(db, clock, settings, PHONE, "12a")
     assert list(e.value.errors) == ["code"]
     accounts.confirm_registration(db, clock, settings, PHONE, code)
@@ -164,10 +164,10 @@ def test_wrong_sign_up_code_is_refused(
 def test_create_borrower_checks_passwords(
     db: Session, engine: Engine, clock: FixedClock, settings: Settings
 ) -> None:
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.create_borrower(db, clock, settings, PHONE, PASSWORD, "Secret124", clock.now())
     assert e.value.errors == {"password2": "Пароли не совпадают"}
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.create_borrower(db, clock, settings, PHONE, "short", "short", clock.now())
     assert list(e.value.errors) == ["password"]
     with Session(engine) as s:
@@ -322,10 +322,10 @@ def test_recovery_code_works_once_and_only_for_recovery(
     clock.advance(timedelta(minutes=1))
     accounts.start_recovery(db, clock, settings, sms, TYPED)
     code = code_from_sms(db)
-    with pytest.raises(FormError):
+    with pytest.raises(Refusal):
         accounts.confirm_registration(db, clock, settings, PHONE, code)
     accounts.confirm_recovery(db, clock, settings, PHONE, code)
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.confirm_recovery(db, clock, settings, PHONE, code)
     assert e.value.errors == {"code": "Этот код уже использован, запросите новый"}
 
@@ -336,10 +336,10 @@ def test_recovery_of_an_unknown_phone_looks_the_same_but_sends_nothing(
     assert accounts.start_recovery(db, clock, settings, sms, TYPED) == PHONE
     assert outbox(db) == []
     clock.advance(timedelta(seconds=10))
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.start_recovery(db, clock, settings, sms, TYPED)
     assert e.value.errors == {"phone": "Новый код можно запросить через 50 с"}
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.confirm_recovery(db, clock, settings, PHONE, "123456")
     assert e.value.errors == {"code": "Неверный код. Осталось попыток: 4"}
     with Session(engine) as s:
@@ -352,10 +352,10 @@ def test_reset_password_checks_passwords_and_the_phone(
 ) -> None:
     borrower = register(db, clock, settings, sms)
     old_hash = borrower.password_hash
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.reset_password(db, clock, settings, PHONE, "NewSecret7", "NewSecret8")
     assert e.value.errors == {"password2": "Пароли не совпадают"}
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         accounts.reset_password(db, clock, settings, "9007654321", "NewSecret7", "NewSecret7")
     assert e.value.errors == {"": "Не удалось сменить пароль. Начните восстановление заново"}
     with Session(engine) as s:

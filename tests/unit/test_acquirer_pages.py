@@ -10,13 +10,13 @@ from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.exceptions import StarletteDeprecationWarning
 
-from credit7_web import cards
 from credit7_web.clock import FixedClock
-from credit7_web.gateways import acquirer as acq
-from credit7_web.gateways.acquirer import BindingResult, SandboxAcquirer
-from credit7_web.models import SandboxAcquirerOrder
-from credit7_web.sandbox import acquirer_routes
-from credit7_web.sandbox.acquirer_pages import form_token
+from credit7_web.gateways.acquirer import BindingResult
+from credit7_web.lending import cards
+from credit7_web.sandbox import acquirer as acq
+from credit7_web.sandbox.acquirer import SandboxAcquirer
+from credit7_web.sandbox.acquirer_pages import acquirer_routes, form_token
+from credit7_web.sandbox.models import SandboxAcquirerOrder
 from tests.factories import add_borrower
 
 with warnings.catch_warnings():  # "use httpx2": the test client works as it is

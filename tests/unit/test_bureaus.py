@@ -3,15 +3,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from credit7_web.gateways.bureaus import (
+from credit7_web.gateways.bureaus import PersonQuery, ask_all
+from credit7_web.sandbox.bureaus import (
     HIGH_PDN_PERSON,
     HIGH_PSK_PERSON,
     SANDBOX_PERSONS,
     SELF_BAN_PERSON,
-    PersonQuery,
     SandboxBureau,
     SandboxPerson,
-    ask_all,
     sandbox_bureaus,
 )
 

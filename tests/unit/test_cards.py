@@ -9,26 +9,16 @@ from sqlalchemy import Engine, MetaData, String, Text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from credit7_web import cards, tariff
+from credit7_web import tariff
 from credit7_web.clock import FixedClock
-from credit7_web.errors import FormError
-from credit7_web.gateways import acquirer as acq
-from credit7_web.gateways.acquirer import (
-    BindingResult,
-    CardEntryError,
-    SandboxAcquirer,
-    check_card_entry,
-)
-from credit7_web.models import (
-    BindingStatus,
-    Card,
-    CardBinding,
-    CardStatus,
-    Operation,
-    OperationKind,
-    SandboxAcquirerCard,
-    SandboxAcquirerOrder,
-)
+from credit7_web.errors import Refusal
+from credit7_web.gateways.acquirer import BindingResult
+from credit7_web.lending import cards
+from credit7_web.lending.models import BindingStatus, Card, CardBinding, CardStatus
+from credit7_web.sandbox import acquirer as acq
+from credit7_web.sandbox.acquirer import CardEntryError, SandboxAcquirer, check_card_entry
+from credit7_web.sandbox.models import SandboxAcquirerCard, SandboxAcquirerOrder
+from credit7_web.servicing.models import Operation, OperationKind
 from tests.factories import add_borrower
 
 RETURN_URL = "/cards/return"
@@ -128,7 +118,7 @@ def test_no_card_number_anywhere_in_the_database(
     typed = [acq.CARD_SUCCESS, acq.CARD_3DS, acq.CARD_DECLINED, acq.CARD_INSUFFICIENT]
     for card in typed:
         acquirer, order_id = bind(db, clock, borrower_id, card.number, code=acq.THREE_DS_CODE)
-        with suppress(FormError):
+        with suppress(Refusal):
             cards.finish_binding(db, clock, acquirer, borrower_id, order_id)
     assert db.exec(select(Card)).all()
     values = all_text_values(engine)
@@ -161,7 +151,7 @@ def test_refused_card_gives_the_reason_and_no_card(
     borrower_id = make_borrower(db, clock)
     acquirer, order_id = bind(db, clock, borrower_id, card.number)
 
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         cards.finish_binding(db, clock, acquirer, borrower_id, order_id)
     assert e.value.errors == {"": reason}
 
@@ -171,7 +161,7 @@ def test_refused_card_gives_the_reason_and_no_card(
     assert operations(db) == []
     assert cards.active_card(db, borrower_id) is None
 
-    with pytest.raises(FormError) as again:  # a second return says the same, asks nobody
+    with pytest.raises(Refusal) as again:  # a second return says the same, asks nobody
         cards.finish_binding(db, clock, None, borrower_id, order_id)  # type: ignore[arg-type]
     assert again.value.errors == {"": reason}
 
@@ -183,7 +173,7 @@ def test_three_ds_right_and_wrong_code(db: Session, clock: FixedClock) -> None:
     assert card.masked == "400000******3220"
 
     acquirer, order_id = bind(db, clock, borrower_id, acq.CARD_3DS.number, code="654321")
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         cards.finish_binding(db, clock, acquirer, borrower_id, order_id)
     assert e.value.errors == {"": "Неверный код подтверждения 3-D Secure"}
     assert cards.active_card(db, borrower_id) == card
@@ -195,7 +185,7 @@ def test_pending_binding_is_not_finished(db: Session, clock: FixedClock) -> None
     order_id = order_of(cards.start_binding(db, clock, acquirer, borrower_id, RETURN_URL))
     assert acquirer.binding_result(order_id) == BindingResult(status="pending")
 
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         cards.finish_binding(db, clock, acquirer, borrower_id, order_id)
     assert "ещё не подтвердил" in e.value.errors[""]
     assert db.exec(select(CardBinding)).one().status == BindingStatus.PENDING
@@ -207,7 +197,7 @@ def test_another_borrowers_or_unknown_order_is_refused(db: Session, clock: Fixed
     acquirer, order_id = bind(db, clock, owner)
 
     for who, order in [(stranger, order_id), (owner, "0" * 32), (owner, "")]:
-        with pytest.raises(FormError) as e:
+        with pytest.raises(Refusal) as e:
             cards.finish_binding(db, clock, acquirer, who, order)
         assert e.value.errors == {"": "Привязка карты не найдена. Начните привязку заново"}
     assert db.exec(select(Card)).all() == []

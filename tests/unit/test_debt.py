@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credit7_web import pricing, tariff
-from credit7_web.debt import (
+from credit7_web import tariff
+from credit7_web.lending import pricing
+from credit7_web.money import round_half_up
+from credit7_web.servicing.debt import (
     Debt,
     Payment,
     ScheduleRow,
@@ -16,7 +18,6 @@ from credit7_web.debt import (
     penalty_per_day_kop,
     schedule,
 )
-from credit7_web.money import round_half_up
 
 START = date(2026, 11, 24)
 RUB = 100

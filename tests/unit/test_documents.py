@@ -12,10 +12,14 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from sqlmodel import Session
 
-from credit7_web import documents, pricing
 from credit7_web.clock import FixedClock
-from credit7_web.documents import ContractData, contract_pdf
-from credit7_web.models import Borrower, Card, Document, Loan, LoanApplication, Profile
+from credit7_web.documents import archive
+from credit7_web.documents import contract as pdf_contract
+from credit7_web.documents.contract import ContractData, contract_pdf
+from credit7_web.documents.models import Document, DocumentKind
+from credit7_web.identity.models import Borrower, Profile
+from credit7_web.lending import pricing
+from credit7_web.lending.models import Card, Loan, LoanApplication
 from credit7_web.settings import Settings
 from tests.factories import add_borrower
 
@@ -73,7 +77,7 @@ def test_base_rate_figures() -> None:
     offer = pricing.standard_quote(10_000_00, 30, START)
     assert offer.psk_percent == Decimal("292.000")
     assert offer.interest_kop == 2_400_00
-    assert documents.daily_rate_text() == "0,8\u00a0% в день (292\u00a0% годовых)"
+    assert pdf_contract.daily_rate_text() == "0,8\u00a0% в день (292\u00a0% годовых)"
 
 
 def test_page_one_has_the_psk_box() -> None:
@@ -198,7 +202,7 @@ def test_draft_and_signed_copy() -> None:
 def test_promo_condition_for_a_first_loan() -> None:
     offer = pricing.quote(10_000_00, 30, START, first_loan=True)
     data = contract(
-        promo=documents.promo_text(offer.due_date),
+        promo=pdf_contract.promo_text(offer.due_date),
         interest_kop=offer.interest_kop,
         total_kop=offer.total_kop,
         psk_percent=offer.psk_percent,
@@ -212,8 +216,8 @@ def test_promo_condition_for_a_first_loan() -> None:
 
 def test_promo_flag_and_formatted_phones() -> None:
     data = contract(promo=True, phone="+7 (900) 123-45-67", signed_phone="+7 (916) 111-22-33")
-    assert data.promo == documents.promo_text(data.due_date)
-    assert data.daily_rate == documents.daily_rate_text()
+    assert data.promo == pdf_contract.promo_text(data.due_date)
+    assert data.daily_rate == pdf_contract.daily_rate_text()
     assert contract(promo=False).promo is None
     signed = all_text(contract_pdf(replace(data, signed_at=SIGNED_AT)))
     assert "+7 (900) 123-45-67" in signed
@@ -269,7 +273,7 @@ def test_contract_data_from_records() -> None:
         reg_address="г. Москва, Тверская ул., д. 1",
     )
     offer = pricing.quote(5_000_00, 14, START, first_loan=True)
-    data = documents.contract_data(
+    data = pdf_contract.conditions(
         number="C7-9",
         signing_date=START,
         borrower=borrower,
@@ -282,7 +286,7 @@ def test_contract_data_from_records() -> None:
     assert data.psk_percent == offer.psk_percent
     assert "Петрова Анна" in all_text(contract_pdf(data))
     with pytest.raises(ValueError, match="reg_address"):
-        documents.contract_data(
+        pdf_contract.conditions(
             number="C7-9",
             signing_date=START,
             borrower=borrower,
@@ -352,8 +356,8 @@ def test_store_and_read_back(db: Session, clock: FixedClock, settings: Settings)
     owner = borrower(db, clock, "9001234567")
     loan_id = loan(db, clock, owner, "C7-000001")
     pdf = contract_pdf(contract())
-    doc = documents.store_document(
-        db, clock, settings, owner, loan_id, documents.DocumentKind.CONTRACT, "Условия", pdf
+    doc = archive.store_document(
+        db, clock, settings, owner, loan_id, DocumentKind.CONTRACT, "Условия", pdf
     )
     assert doc.id is not None
     assert doc.created_at == clock.now()
@@ -362,7 +366,7 @@ def test_store_and_read_back(db: Session, clock: FixedClock, settings: Settings)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert re.fullmatch(r"[0-9a-f]{32}\.pdf", doc.file_name)
 
-    found = documents.read_document(db, settings, owner, doc.id)
+    found = archive.read_document(db, settings, owner, doc.id)
     assert found is not None
     got, data = found
     assert got.id == doc.id and got.kind == "contract" and data == pdf
@@ -371,43 +375,43 @@ def test_store_and_read_back(db: Session, clock: FixedClock, settings: Settings)
 def test_other_borrower_reads_nothing(db: Session, clock: FixedClock, settings: Settings) -> None:
     owner = borrower(db, clock, "9001234567")
     other = borrower(db, clock, "9007654321")
-    doc = documents.store_document(db, clock, settings, owner, None, "contract", "Условия", PDF)
+    doc = archive.store_document(db, clock, settings, owner, None, "contract", "Условия", PDF)
     assert doc.id is not None
-    assert documents.read_document(db, settings, other, doc.id) is None
-    assert documents.read_document(db, settings, owner, doc.id + 1000) is None
-    assert documents.documents_of(db, other) == []
+    assert archive.read_document(db, settings, other, doc.id) is None
+    assert archive.read_document(db, settings, owner, doc.id + 1000) is None
+    assert archive.documents_of(db, other) == []
 
 
 def test_tampered_or_missing_file_reads_nothing(
     db: Session, clock: FixedClock, settings: Settings
 ) -> None:
     owner = borrower(db, clock, "9001234567")
-    doc = documents.store_document(db, clock, settings, owner, None, "contract", "Условия", PDF)
+    doc = archive.store_document(db, clock, settings, owner, None, "contract", "Условия", PDF)
     assert doc.id is not None
     path = settings.data_dir / "documents" / doc.file_name
     path.write_bytes(PDF.replace(b"test", b"fake"))
-    assert documents.read_document(db, settings, owner, doc.id) is None
+    assert archive.read_document(db, settings, owner, doc.id) is None
     path.unlink()
-    assert documents.read_document(db, settings, owner, doc.id) is None
+    assert archive.read_document(db, settings, owner, doc.id) is None
 
 
 def test_documents_of_lists_by_loan(db: Session, clock: FixedClock, settings: Settings) -> None:
     owner = borrower(db, clock, "9001234567")
     first = loan(db, clock, owner, "C7-000001")
-    a = documents.store_document(db, clock, settings, owner, first, "contract", "Условия", PDF)
-    b = documents.store_document(db, clock, settings, owner, None, "agreement", "Соглашение", PDF)
-    assert [d.id for d in documents.documents_of(db, owner)] == [a.id, b.id]
-    assert [d.id for d in documents.documents_of(db, owner, loan_id=first)] == [a.id]
+    a = archive.store_document(db, clock, settings, owner, first, "contract", "Условия", PDF)
+    b = archive.store_document(db, clock, settings, owner, None, "agreement", "Соглашение", PDF)
+    assert [d.id for d in archive.documents_of(db, owner)] == [a.id, b.id]
+    assert [d.id for d in archive.documents_of(db, owner, loan_id=first)] == [a.id]
 
 
 def test_store_without_commit_is_part_of_the_callers_transaction(
     db: Session, clock: FixedClock, settings: Settings
 ) -> None:
     owner = borrower(db, clock, "9001234567")
-    doc = documents.store_document(
+    doc = archive.store_document(
         db, clock, settings, owner, None, "contract", "Условия", PDF, commit=False
     )
     assert doc.id is not None  # flushed
     db.rollback()
     assert db.get(Document, doc.id) is None
-    assert documents.documents_of(db, owner) == []
+    assert archive.documents_of(db, owner) == []

@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 from sqlmodel import Session, select
 
-from credit7_web import kyc
 from credit7_web.clock import FixedClock
-from credit7_web.errors import FormError
-from credit7_web.models import PassportPhoto
+from credit7_web.errors import Refusal
+from credit7_web.identity import kyc
+from credit7_web.identity.models import PassportPhoto
 from credit7_web.settings import Settings
 from tests.factories import add_borrower
 
@@ -74,7 +74,7 @@ def borrower(db: Session, clock: FixedClock, phone: str = "9001234567") -> int:
 
 def refused(db, clock, settings, data: bytes, filename: str = "photo.jpg") -> str:
     owner = borrower(db, clock)
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         kyc.save_passport_photo(db, clock, settings, owner, data, filename)
     assert list(e.value.errors) == ["photo"]
     # Nothing is kept of a refused upload.

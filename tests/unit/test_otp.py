@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from credit7_web import otp, security
 from credit7_web.clock import FixedClock
-from credit7_web.errors import FormError
-from credit7_web.models import OneTimeCode
+from credit7_web.errors import Refusal
+from credit7_web.identity import hashing, otp
+from credit7_web.identity.models import OneTimeCode
 from credit7_web.settings import Settings
 
 PHONE = "9001234567"
@@ -26,7 +26,7 @@ def wrong(code: str) -> str:
 
 
 def refused(db, clock, settings, code: str, purpose: str = otp.REGISTER) -> str:
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         otp.verify_code(db, clock, settings, PHONE, purpose, code)
     assert list(e.value.errors) == ["code"]
     return e.value.errors["code"]
@@ -41,7 +41,7 @@ def test_code_is_six_digits_and_only_its_keyed_hash_is_stored(
     [row] = rows(engine)
     assert row.phone == PHONE
     assert row.purpose == otp.REGISTER
-    assert row.code_hash == security.code_hash(b"test-secret-key", PHONE, otp.REGISTER, code)
+    assert row.code_hash == hashing.code_hash(b"test-secret-key", PHONE, otp.REGISTER, code)
     assert row.created_at == clock.now()
     assert row.expires_at == clock.now() + timedelta(minutes=5)
     assert row.attempts == 0
@@ -128,7 +128,7 @@ def test_code_is_bound_to_its_purpose_and_phone(
     otp.issue_code(db, clock, settings, PHONE, otp.RECOVER)
     otp.issue_code(db, clock, settings, "9007654321", otp.REGISTER)
     assert refused(db, clock, settings, code, otp.RECOVER).startswith("Неверный код.")
-    with pytest.raises(FormError):
+    with pytest.raises(Refusal):
         otp.verify_code(db, clock, settings, "9007654321", otp.REGISTER, code)
     otp.verify_code(db, clock, settings, PHONE, otp.REGISTER, code)
 
@@ -141,7 +141,7 @@ def test_new_code_no_sooner_than_60_seconds(
     assert otp.resend_wait_seconds(db, clock, PHONE, otp.REGISTER) == 60
     clock.advance(timedelta(seconds=59, milliseconds=500))
     assert otp.resend_wait_seconds(db, clock, PHONE, otp.REGISTER) == 1
-    with pytest.raises(FormError) as e:
+    with pytest.raises(Refusal) as e:
         otp.issue_code(db, clock, settings, PHONE, otp.REGISTER)
     assert e.value.errors == {"phone": "Новый код можно запросить через 1 с"}
     assert len(rows(engine)) == 1

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from credit7_web import tariff
-from credit7_web.errors import FormError
-from credit7_web.pricing import (
+from credit7_web.errors import Refusal
+from credit7_web.lending.pricing import (
     Quote,
     calculator_table,
     charges_cap_kop,
@@ -105,13 +105,13 @@ TERM = "Срок займа — от 7 до 30 дней"
     ],
 )
 def test_quote_rejects(amount_rub: int, term: int, first_loan: bool, errors: dict) -> None:
-    with pytest.raises(FormError) as caught:
+    with pytest.raises(Refusal) as caught:
         quote(amount_rub * RUB, term, START, first_loan)
     assert caught.value.errors == errors
 
 
 def test_amount_off_step_by_a_kopeck() -> None:
-    with pytest.raises(FormError):
+    with pytest.raises(Refusal):
         quote(10_000 * RUB + 1, 30, START, first_loan=False)
 
 

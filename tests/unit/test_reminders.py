@@ -8,22 +8,17 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from credit7_web import business_clock, reminders, tariff
+from credit7_web import tariff, wiring
 from credit7_web.clock import FixedClock
-from credit7_web.gateways.sms import SandboxSms, outbox
-from credit7_web.models import (
-    Borrower,
-    BorrowerStatus,
-    Card,
-    Loan,
-    LoanApplication,
-    LoanStatus,
-    Operation,
-    OperationKind,
-    Reminder,
-    SmsMessage,
-)
+from credit7_web.identity.models import Borrower, BorrowerStatus
+from credit7_web.lending.models import Card, Loan, LoanApplication, LoanStatus
 from credit7_web.money import rub
+from credit7_web.sandbox import business_date
+from credit7_web.sandbox.models import SmsMessage
+from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.servicing import reminders
+from credit7_web.servicing.models import Operation, OperationKind, Reminder
+from web import jobs
 
 PHONE = "9001234567"
 RUB = 100
@@ -255,18 +250,19 @@ def test_unique_key_stops_a_second_worker(
         assert kinds(db) == [reminders.BEFORE_3]
 
 
-def test_command_prints_the_count(
-    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_command_prints_the_count(engine: Engine, capsys: pytest.CaptureFixture) -> None:
     with Session(engine) as db:
-        business_clock.move(db, 40)  # the command reads the shared sandbox business clock
-        today = business_clock.clock_for(db).today()
+        business_date.move(db, 40)  # the command reads the shared sandbox business clock
+        today = business_date.clock_for(db).today()
         make_loan(db, FixedClock(datetime.combine(today, time(9))), due_in=3)
-    monkeypatch.setenv("REFLEX_DB_URL", db_url)
-    reminders.main()
-    first = capsys.readouterr().out
-    reminders.main()
-    second = capsys.readouterr().out
+    wiring.use_engine(engine)
+    try:
+        jobs.main()
+        first = capsys.readouterr().out
+        jobs.main()
+        second = capsys.readouterr().out
+    finally:
+        wiring.use_engine(None)
     assert first.split() == ["Напоминаний", "отправлено:", "1"]
     assert second.split() == ["Напоминаний", "отправлено:", "0"]
 

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credit7_web import scoring, tariff
+from credit7_web import tariff
 from credit7_web.gateways.bureaus import BureauLoan, BureauReport
-from credit7_web.scoring import Decision, ScoringInput, decide
+from credit7_web.lending import scoring
+from credit7_web.lending.scoring import Decision, ScoringInput, decide
 
 RUB = 100
 NB = "\u00a0"

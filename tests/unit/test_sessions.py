@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from credit7_web import security, sessions
 from credit7_web.clock import FixedClock
-from credit7_web.models import AuthSession, Borrower
+from credit7_web.identity import hashing, sessions
+from credit7_web.identity.models import AuthSession, Borrower
 from credit7_web.settings import Settings
 from tests.factories import add_borrower
 
@@ -38,7 +38,7 @@ def test_open_stores_only_the_ticket_hash(
     ticket = sessions.open_session(db, clock, settings, borrower.id)
     [row] = rows(engine)
     assert row.borrower_id == borrower.id
-    assert row.ticket_hash == security.token_hash(ticket)
+    assert row.ticket_hash == hashing.token_hash(ticket)
     assert row.token_hash is None
     assert row.created_at == row.last_seen_at == clock.now()
     assert row.expires_at == clock.now() + timedelta(hours=12)
@@ -57,7 +57,7 @@ def test_ticket_trades_once_for_a_new_token(
     assert token != ticket
     [row] = rows(engine)
     assert row.ticket_hash is None
-    assert row.token_hash == security.token_hash(token)
+    assert row.token_hash == hashing.token_hash(token)
     assert row.claimed_at == clock.now()
     assert sessions.claim(db, clock, settings, ticket) is None
     assert sessions.resolve(db, clock, settings, token) == borrower
@@ -79,9 +79,9 @@ def test_unknown_or_empty_ticket_and_token(
     db: Session, clock: FixedClock, settings: Settings, borrower: Borrower
 ) -> None:
     assert sessions.claim(db, clock, settings, "") is None
-    assert sessions.claim(db, clock, settings, security.new_token()) is None
+    assert sessions.claim(db, clock, settings, hashing.new_token()) is None
     assert sessions.resolve(db, clock, settings, "") is None
-    assert sessions.resolve(db, clock, settings, security.new_token()) is None
+    assert sessions.resolve(db, clock, settings, hashing.new_token()) is None
 
 
 def test_ticket_is_not_a_token(

@@ -14,13 +14,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select, update
 
-from credit7_web import otp, security, sessions, sms_texts
 from credit7_web.clock import MOSCOW, Clock
-from credit7_web.errors import FormError
+from credit7_web.errors import Refusal
 from credit7_web.gateways.sms import SmsGateway
-from credit7_web.models import Borrower, BorrowerStatus, LoginThrottle, Profile
+from credit7_web.identity import hashing, otp, sessions
+from credit7_web.identity.fields import clean_password, clean_phone, clean_sms_code
+from credit7_web.identity.models import Borrower, BorrowerStatus, LoginThrottle, Profile
+from credit7_web.messages import texts
 from credit7_web.settings import Settings
-from credit7_web.validators import clean_password, clean_phone, clean_sms_code
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -32,7 +33,7 @@ ALREADY_REGISTERED = "Этот номер уже зарегистрирован.
 RECOVERY_FAILED = "Не удалось сменить пароль. Начните восстановление заново"
 
 
-class LockedOut(FormError):
+class LockedOut(Refusal):
     """Sign-in refused until `until` (naive UTC) after too many wrong passwords."""
 
     def __init__(self, until: datetime) -> None:
@@ -65,16 +66,16 @@ def find_borrower(db: Session, phone: str) -> Borrower | None:
 
 
 def _new_passwords(password: str, password2: str) -> str:
-    """The validated password, or one FormError naming every problem at once."""
+    """The validated password, or one Refusal naming every problem at once."""
     errors: dict[str, str] = {}
     try:
         password = clean_password(password)
-    except FormError as e:
+    except Refusal as e:
         errors.update(e.errors)
     if password2 != password:
         errors["password2"] = PASSWORDS_DIFFER
     if errors:
-        raise FormError(errors)
+        raise Refusal(errors)
     return password
 
 
@@ -86,17 +87,17 @@ def start_registration(
     phone = ""
     try:
         phone = clean_phone(phone_text)
-    except FormError as e:
+    except Refusal as e:
         errors.update(e.errors)
     if not consent:
         errors["consent"] = NEED_CONSENT
     if errors:
-        raise FormError(errors)
+        raise Refusal(errors)
     code = otp.issue_code(db, clock, settings, phone, otp.REGISTER)
     if find_borrower(db, phone) is None:
-        sms.send(phone, sms_texts.register_code(code))
+        sms.send(phone, texts.register_code(code))
     else:
-        sms.send(phone, sms_texts.already_registered())
+        sms.send(phone, texts.already_registered())
     db.commit()
     return phone
 
@@ -121,11 +122,11 @@ def create_borrower(
     """The account and its empty questionnaire; the caller has seen the sign-up code confirmed."""
     password = _new_passwords(password, password2)
     if find_borrower(db, phone) is not None:
-        raise FormError.one("", ALREADY_REGISTERED)
+        raise Refusal.one("", ALREADY_REGISTERED)
     now = clock.now()
     borrower = Borrower(
         phone=phone,
-        password_hash=security.hash_password(password, settings.bcrypt_rounds),
+        password_hash=hashing.hash_password(password, settings.bcrypt_rounds),
         status=BorrowerStatus.QUESTIONNAIRE,
         pd_consent_at=consent_at,
         created_at=now,
@@ -142,7 +143,7 @@ def create_borrower(
         db.commit()
     except IntegrityError:
         db.rollback()
-        raise FormError.one("", ALREADY_REGISTERED) from None
+        raise Refusal.one("", ALREADY_REGISTERED) from None
     db.refresh(borrower)
     return borrower
 
@@ -169,7 +170,7 @@ def authenticate(
     """The borrower for a right phone and password; a lockout after 5 wrong ones in a row."""
     phone = clean_phone(phone_text)
     if not password:
-        raise FormError.one("password", "Введите пароль")
+        raise Refusal.one("password", "Введите пароль")
     now = clock.now()
     row = _throttle(db, phone)
     if row.locked_until is not None:
@@ -190,9 +191,9 @@ def authenticate(
         raise LockedOut(_lock(db, row, now))
     borrower = find_borrower(db, phone)
     password_hash = (
-        borrower.password_hash if borrower else security.dummy_hash(settings.bcrypt_rounds)
+        borrower.password_hash if borrower else hashing.dummy_hash(settings.bcrypt_rounds)
     )
-    if security.verify_password(password, password_hash) and borrower is not None:
+    if hashing.verify_password(password, password_hash) and borrower is not None:
         db.exec(delete(LoginThrottle).where(col(LoginThrottle.phone) == phone))
         db.commit()
         db.refresh(borrower)
@@ -200,7 +201,7 @@ def authenticate(
     db.refresh(row)
     if row.failures >= MAX_FAILURES:
         raise LockedOut(_lock(db, row, now))
-    raise FormError.one("", BAD_CREDENTIALS)
+    raise Refusal.one("", BAD_CREDENTIALS)
 
 
 def _lock(db: Session, row: LoginThrottle, now: datetime) -> datetime:
@@ -220,7 +221,7 @@ def start_recovery(
     phone = clean_phone(phone_text)
     code = otp.issue_code(db, clock, settings, phone, otp.RECOVER)
     if find_borrower(db, phone) is not None:
-        sms.send(phone, sms_texts.recover_code(code))
+        sms.send(phone, texts.recover_code(code))
     db.commit()
     return phone
 
@@ -236,8 +237,8 @@ def reset_password(
     password = _new_passwords(password, password2)
     borrower = find_borrower(db, phone)
     if borrower is None:
-        raise FormError.one("", RECOVERY_FAILED)
-    borrower.password_hash = security.hash_password(password, settings.bcrypt_rounds)
+        raise Refusal.one("", RECOVERY_FAILED)
+    borrower.password_hash = hashing.hash_password(password, settings.bcrypt_rounds)
     borrower.password_changed_at = clock.now()
     db.add(borrower)
     db.exec(delete(LoginThrottle).where(col(LoginThrottle.phone) == phone))

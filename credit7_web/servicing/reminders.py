@@ -12,8 +12,7 @@ next reminder's begins, so a borrower never gets a stale one:
 | `before_1` | 1 day before or on the due date |
 | `overdue_1` | on any overdue day (first overdue day when the job runs daily) |
 
-Run `python -m credit7_web.reminders` once a day or more often (cron); it uses REFLEX_DB_URL
-and the sandbox business clock, and prints how many reminders it sent.
+`web/jobs.py` runs this every few minutes; `python -m web.jobs` runs it once by hand.
 """
 
 from __future__ import annotations
@@ -23,13 +22,16 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from credit7_web import business_clock, debt, sms_texts, tariff
+from credit7_web import tariff
 from credit7_web.clock import Clock
-from credit7_web.db import app_db_url, make_engine
-from credit7_web.gateways.sms import SandboxSms, SmsGateway
-from credit7_web.models import Borrower, Loan, LoanStatus, Reminder
+from credit7_web.gateways.sms import SmsGateway
+from credit7_web.identity.models import Borrower
+from credit7_web.lending.models import Loan, LoanStatus
+from credit7_web.messages import texts
 from credit7_web.money import round_half_up, rub
-from credit7_web.validators import format_date
+from credit7_web.russian import format_date
+from credit7_web.servicing import debt
+from credit7_web.servicing.models import Reminder
 
 BEFORE_3 = "before_3"
 BEFORE_1 = "before_1"
@@ -54,12 +56,12 @@ def _text(
 ) -> str:
     if kind == OVERDUE_1:
         penalty = round_half_up(tariff.PENALTY_RATE_YEAR * 100)
-        return sms_texts.reminder_overdue(
+        return texts.reminder_overdue(
             loan.number, rub(state.total_kop), format_date(state.due), f"{penalty} %"
         )
     # What will be owed on the due date if nothing more is paid (the promo keeps it at principal).
     at_due = debt.debt_on(terms, payments, state.due)
-    return sms_texts.reminder_before_due(
+    return texts.reminder_before_due(
         loan.number, rub(at_due.total_kop), format_date(state.due), state.days_left or 0
     )
 
@@ -113,18 +115,3 @@ def send_due_reminders(db: Session, clock: Clock, sms: SmsGateway) -> int:
             continue
         sent += 1
     return sent
-
-
-def main() -> None:
-    engine = make_engine(app_db_url())
-    try:
-        with Session(engine) as db:
-            clock = business_clock.clock_for(db)
-            sent = send_due_reminders(db, clock, SandboxSms(db, clock))
-    finally:
-        engine.dispose()
-    print(f"Напоминаний отправлено: {sent}")
-
-
-if __name__ == "__main__":
-    main()

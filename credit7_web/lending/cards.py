@@ -14,16 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from credit7_web.clock import Clock
-from credit7_web.errors import FormError
-from credit7_web.gateways.acquirer import Acquirer
-from credit7_web.models import (
-    BindingStatus,
-    Card,
-    CardBinding,
-    CardStatus,
-    Operation,
-    OperationKind,
-)
+from credit7_web.errors import Refusal
+from credit7_web.gateways.acquirer import Acquirer, valid_order_id
+from credit7_web.lending.models import BindingStatus, Card, CardBinding, CardStatus
+from credit7_web.servicing.models import Operation, OperationKind
 
 BINDING_NOT_FOUND = "Привязка карты не найдена. Начните привязку заново"
 BINDING_PENDING = "Банк ещё не подтвердил привязку карты. Обновите страницу через минуту"
@@ -70,7 +64,7 @@ def _binding(db: Session, borrower_id: int, order_id: str) -> CardBinding:
         binding = db.exec(select(CardBinding).where(CardBinding.order_id == order_id)).first()
     if binding is None or binding.borrower_id != borrower_id:
         # The same words for "unknown" and "someone else's": an order id reveals nothing.
-        raise FormError.one("", BINDING_NOT_FOUND)
+        raise Refusal.one("", BINDING_NOT_FOUND)
     return binding
 
 
@@ -89,11 +83,11 @@ def finish_binding(
     if binding.status == BindingStatus.SUCCEEDED:
         return _bound_card(db, binding)
     if binding.status == BindingStatus.FAILED:
-        raise FormError.one("", binding.failure or BINDING_FAILED)
+        raise Refusal.one("", binding.failure or BINDING_FAILED)
 
     result = acquirer.binding_result(order_id)
     if result.status == "pending":
-        raise FormError.one("", BINDING_PENDING)
+        raise Refusal.one("", BINDING_PENDING)
     if result.status == "failed":
         failure = (result.failure or BINDING_FAILED)[:200]
         binding.status = BindingStatus.FAILED
@@ -101,7 +95,7 @@ def finish_binding(
         binding.finished_at = clock.now()
         db.add(binding)
         db.commit()
-        raise FormError.one("", failure)
+        raise Refusal.one("", failure)
     if (
         not result.card_token
         or not result.masked
@@ -109,7 +103,7 @@ def finish_binding(
         or result.expiry_year is None
         or result.check_amount_kop is None
     ):
-        raise FormError.one("", BAD_ACQUIRER_ANSWER)
+        raise Refusal.one("", BAD_ACQUIRER_ANSWER)
 
     now = clock.now()
     try:
@@ -168,6 +162,28 @@ def finish_binding(
         return _bound_card(db, binding)
     db.refresh(card)
     return card
+
+
+BINDING_DONE = "Карта привязана. Проверочное списание возвращено на карту."
+
+
+def binding_outcome(db: Session, borrower_id: int, order_id: object) -> tuple[str, bool] | None:
+    """How this borrower's binding ended, for the page the acquirer sent them back to:
+    (what to say, whether it failed); None while unknown, pending or someone else's."""
+    if not valid_order_id(order_id):
+        return None
+    binding = db.exec(
+        select(CardBinding).where(
+            CardBinding.order_id == order_id, CardBinding.borrower_id == borrower_id
+        )
+    ).first()
+    if binding is None:
+        return None
+    if binding.failure:
+        return binding.failure, True
+    if binding.card_id:
+        return BINDING_DONE, False
+    return None
 
 
 def active_card(db: Session, borrower_id: int) -> Card | None:

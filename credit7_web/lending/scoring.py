@@ -68,20 +68,19 @@ from decimal import Decimal
 from fractions import Fraction
 
 from credit7_web import tariff
-from credit7_web.errors import FormError
+from credit7_web.errors import Refusal
 from credit7_web.gateways.bureaus import BureauLoan, BureauReport
-from credit7_web.money import percent, rub
-from credit7_web.pricing import interest_kop, single_payment_psk
-from credit7_web.validators import (
+from credit7_web.identity.fields import (
     age_on,
     anniversary,
     clean_address,
     clean_passport_number,
     clean_passport_series,
     clean_snils,
-    format_date,
 )
-from credit7_web.words import plural
+from credit7_web.lending.pricing import interest_kop, single_payment_psk
+from credit7_web.money import percent, rub
+from credit7_web.russian import format_date, plural
 
 RUB = tariff.KOPECKS_PER_RUBLE
 
@@ -310,7 +309,7 @@ def _reg_address(inp: ScoringInput) -> _Outcome:
     try:
         clean_address(inp.reg_address or "")
         present = bool(_CYRILLIC.search(inp.reg_address or ""))
-    except FormError:
+    except Refusal:
         present = False
     if present:
         return _pass("reg_address", "Адрес регистрации в России указан")
@@ -333,11 +332,11 @@ def passport_problem(
     """What is wrong with the passport data, in plain Russian; None if nothing is."""
     try:
         clean_passport_series(series or "")
-    except FormError:
+    except Refusal:
         return "серия паспорта должна состоять из 4 цифр"
     try:
         clean_passport_number(number or "")
-    except FormError:
+    except Refusal:
         return "номер паспорта должен состоять из 6 цифр"
     if not _DIVISION_CODE.fullmatch(division_code or ""):
         return "код подразделения должен быть в виде 123-456"
@@ -394,7 +393,7 @@ def _passport(inp: ScoringInput) -> _Outcome:
 def _snils(inp: ScoringInput) -> _Outcome:
     try:
         clean_snils(inp.snils or "")
-    except FormError:
+    except Refusal:
         return _fail(
             "snils",
             "СНИЛС: не 11 цифр или контрольное число не сходится",

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hmac
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select, update
 
-from credit7_web import security
 from credit7_web.clock import Clock
-from credit7_web.errors import FormError
-from credit7_web.models import OneTimeCode
+from credit7_web.errors import Refusal
+from credit7_web.identity import hashing
+from credit7_web.identity.models import OneTimeCode
 from credit7_web.settings import Settings
 
 REGISTER = "register"
@@ -27,6 +27,8 @@ SIGN = "sign"
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 RESEND_AFTER = timedelta(seconds=60)
+# A phone confirmed by a code counts as confirmed for the next step (a password) this long.
+CONFIRMATION_TTL = timedelta(minutes=15)
 
 NO_CODE = "Сначала запросите код"
 USED = "Этот код уже использован, запросите новый"
@@ -57,7 +59,7 @@ def issue_code(db: Session, clock: Clock, settings: Settings, phone: str, purpos
     """Store a new code's hash and return the code for the caller's SMS; older codes die."""
     wait = resend_wait_seconds(db, clock, phone, purpose)
     if wait:
-        raise FormError.one("phone", f"Новый код можно запросить через {wait} с")
+        raise Refusal.one("phone", f"Новый код можно запросить через {wait} с")
     now = clock.now()
     db.exec(
         update(OneTimeCode)
@@ -69,18 +71,23 @@ def issue_code(db: Session, clock: Clock, settings: Settings, phone: str, purpos
         )
         .values(expires_at=now)
     )
-    code = security.new_code()
+    code = hashing.new_code()
     db.add(
         OneTimeCode(
             phone=phone,
             purpose=purpose,
-            code_hash=security.code_hash(settings.secret_key, phone, purpose, code),
+            code_hash=hashing.code_hash(settings.secret_key, phone, purpose, code),
             created_at=now,
             expires_at=now + CODE_TTL,
         )
     )
     db.commit()
     return code
+
+
+def still_confirmed(confirmed_at: datetime | None, now: datetime) -> bool:
+    """Whether a phone confirmed at `confirmed_at` may still take its next step."""
+    return confirmed_at is not None and now - confirmed_at <= CONFIRMATION_TTL
 
 
 def _wrong(left: int) -> str:
@@ -92,15 +99,15 @@ def _wrong(left: int) -> str:
 def verify_code(
     db: Session, clock: Clock, settings: Settings, phone: str, purpose: str, code: str
 ) -> None:
-    """Accept the newest code once, or raise FormError on "code" saying why not."""
+    """Accept the newest code once, or raise Refusal on "code" saying why not."""
     row = _latest(db, phone, purpose)
     now = clock.now()
     if row is None:
-        raise FormError.one("code", NO_CODE)
+        raise Refusal.one("code", NO_CODE)
     if row.used_at is not None:
-        raise FormError.one("code", USED)
+        raise Refusal.one("code", USED)
     if now >= row.expires_at:
-        raise FormError.one("code", EXPIRED)
+        raise Refusal.one("code", EXPIRED)
     # Claim a try before comparing: parallel guesses cannot slip past the limit.
     claimed = db.exec(
         update(OneTimeCode)
@@ -109,11 +116,11 @@ def verify_code(
     )
     db.commit()
     if claimed.rowcount != 1:
-        raise FormError.one("code", EXHAUSTED)
+        raise Refusal.one("code", EXHAUSTED)
     db.refresh(row)
-    expected = security.code_hash(settings.secret_key, phone, purpose, code)
+    expected = hashing.code_hash(settings.secret_key, phone, purpose, code)
     if not hmac.compare_digest(expected, row.code_hash):
-        raise FormError.one("code", _wrong(MAX_ATTEMPTS - row.attempts))
+        raise Refusal.one("code", _wrong(MAX_ATTEMPTS - row.attempts))
     used = db.exec(
         update(OneTimeCode)
         .where(col(OneTimeCode.id) == row.id, col(OneTimeCode.used_at).is_(None))
@@ -121,4 +128,4 @@ def verify_code(
     )
     db.commit()
     if used.rowcount != 1:
-        raise FormError.one("code", USED)
+        raise Refusal.one("code", USED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credit7_web import tariff, words
+from credit7_web import russian, tariff
 
 
 def register_code(code: str) -> str:
@@ -34,7 +34,7 @@ def sign_code(code: str, contract: str, amount: str) -> str:
 
 def reminder_before_due(contract: str, amount: str, due: str, days_left: int) -> str:
     """Three days and one day before the due date (or later in its window, if the job ran late)."""
-    when = {0: "сегодня", 1: "завтра"}.get(days_left) or f"через {words.days(days_left)}"
+    when = {0: "сегодня", 1: "завтра"}.get(days_left) or f"через {russian.days(days_left)}"
     return (
         f"Credit7: срок оплаты по договору № {contract} — {when}, {due}. К оплате {amount}. "
         f"Оплатить можно в личном кабинете. Вопросы: {tariff.HOTLINE}."

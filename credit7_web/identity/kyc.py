@@ -15,8 +15,8 @@ from PIL import Image, ImageOps
 from sqlmodel import Session, col, select
 
 from credit7_web.clock import Clock
-from credit7_web.errors import FormError
-from credit7_web.models import PassportPhoto
+from credit7_web.errors import Refusal
+from credit7_web.identity.models import PassportPhoto
 from credit7_web.private_files import PrivateFolder
 from credit7_web.settings import Settings
 
@@ -60,21 +60,21 @@ def _is_heif(data: bytes) -> bool:
 
 
 def _decode(data: bytes) -> Image.Image:
-    """Open, check and fully decode; raises FormError on anything but a sane JPEG or PNG."""
+    """Open, check and fully decode; raises Refusal on anything but a sane JPEG or PNG."""
     if _is_heif(data):
-        raise FormError.one(FIELD, HEIC_MESSAGE)
+        raise Refusal.one(FIELD, HEIC_MESSAGE)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise FormError.one(FIELD, TOO_MANY_PIXELS_MESSAGE) from None
+            raise Refusal.one(FIELD, TOO_MANY_PIXELS_MESSAGE) from None
         except Exception:
-            raise FormError.one(FIELD, UNREADABLE_MESSAGE) from None
+            raise Refusal.one(FIELD, UNREADABLE_MESSAGE) from None
         if image.format not in _ACCEPTED_FORMATS:
-            raise FormError.one(FIELD, FORMAT_MESSAGE)
+            raise Refusal.one(FIELD, FORMAT_MESSAGE)
         if image.width * image.height > MAX_PIXELS:
-            raise FormError.one(FIELD, TOO_MANY_PIXELS_MESSAGE)
+            raise Refusal.one(FIELD, TOO_MANY_PIXELS_MESSAGE)
         try:
             if image.format in ("JPEG", "MPO"):
                 # Let libjpeg decode at a reduced scale when the photo is far larger than kept.
@@ -82,9 +82,9 @@ def _decode(data: bytes) -> Image.Image:
             image.load()
             upright = ImageOps.exif_transpose(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise FormError.one(FIELD, TOO_MANY_PIXELS_MESSAGE) from None
+            raise Refusal.one(FIELD, TOO_MANY_PIXELS_MESSAGE) from None
         except Exception:
-            raise FormError.one(FIELD, UNREADABLE_MESSAGE) from None
+            raise Refusal.one(FIELD, UNREADABLE_MESSAGE) from None
     return upright
 
 
@@ -121,16 +121,16 @@ def _clean_jpeg(image: Image.Image) -> bytes:
 
 
 def check_photo(data: bytes) -> Image.Image:
-    """The upright, decoded photo, or FormError("photo") saying what is wrong with the file."""
+    """The upright, decoded photo, or Refusal("photo") saying what is wrong with the file."""
     if not data:
-        raise FormError.one(FIELD, EMPTY_MESSAGE)
+        raise Refusal.one(FIELD, EMPTY_MESSAGE)
     if len(data) > MAX_BYTES:
-        raise FormError.one(FIELD, TOO_LARGE_MESSAGE)
+        raise Refusal.one(FIELD, TOO_LARGE_MESSAGE)
     image = _decode(data)
     # The size check uses the header size, before any reduced-scale decoding.
     width, height = _original_size(data)
     if max(width, height) < MIN_LONG_SIDE or min(width, height) < MIN_SHORT_SIDE:
-        raise FormError.one(FIELD, TOO_SMALL_MESSAGE)
+        raise Refusal.one(FIELD, TOO_SMALL_MESSAGE)
     return image
 
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from credit7_web import validators as v
+from credit7_web import russian
 from credit7_web.clock import Clock
-from credit7_web.errors import FormError
-from credit7_web.models import Borrower, BorrowerStatus, Profile
+from credit7_web.errors import Refusal
+from credit7_web.identity import fields as v
+from credit7_web.identity.models import Borrower, BorrowerStatus, Profile
 from credit7_web.money import rub
 
 DRAFT_VALUE_MAX = 300
@@ -72,7 +73,7 @@ def draft(profile: Profile) -> dict[str, str]:
 def save_draft(db: Session, borrower_id: int, field: str, value: str) -> None:
     """Keep one typed value, unchecked, so leaving the page loses nothing."""
     if field not in FIELDS or not isinstance(value, str):
-        raise FormError.one("", "Неизвестное поле анкеты")
+        raise Refusal.one("", "Неизвестное поле анкеты")
     profile = profile_of(db, borrower_id)
     data = draft(profile)
     data[field] = value[:DRAFT_VALUE_MAX]
@@ -84,7 +85,7 @@ def save_draft(db: Session, borrower_id: int, field: str, value: str) -> None:
 def _cleaners(profile: Profile, today: date) -> dict[str, Callable[[str], Any]]:
     def issue_date(text: str) -> date:
         if profile.birth_date is None:
-            raise FormError.one("passport_issue_date", "Сначала укажите дату рождения")
+            raise Refusal.one("passport_issue_date", "Сначала укажите дату рождения")
         return v.clean_passport_issue_date(text, profile.birth_date, today)
 
     return {
@@ -122,7 +123,7 @@ def submit_section(
     """Check one section whole (every message at once), store it, and return the next step."""
     profile = profile_of(db, borrower_id)
     if not 0 <= step <= min(profile.step, len(SECTIONS) - 1):
-        raise FormError.one("", "Сначала заполните предыдущие разделы анкеты")
+        raise Refusal.one("", "Сначала заполните предыдущие разделы анкеты")
     section = SECTIONS[step]
     typed = {name: (values.get(name) or "").strip()[:DRAFT_VALUE_MAX] for name in section.fields}
     cleaners = _cleaners(profile, clock.today())
@@ -133,14 +134,14 @@ def submit_section(
             continue
         try:
             clean[name] = cleaners[name](text)
-        except FormError as error:
+        except Refusal as error:
             errors.update(error.errors)
     data = draft(profile) | typed
     profile.draft = json.dumps(data, ensure_ascii=False)
     if errors:
         db.add(profile)
         db.commit()
-        raise FormError(errors)
+        raise Refusal(errors)
     if clean.get("res_same_as_reg"):
         clean["res_address"] = clean.get("reg_address", profile.reg_address)
     for name, value in clean.items():
@@ -167,11 +168,11 @@ def shown_values(profile: Profile) -> dict[str, str]:
         if isinstance(value, bool):
             stored[name] = "on" if value else ""
         elif isinstance(value, date):
-            stored[name] = v.format_date(value)
+            stored[name] = russian.format_date(value)
         elif name == "monthly_income":
             stored[name] = rub(value).removesuffix("\u00a0₽")
         elif name == "snils":
-            stored[name] = v.format_snils(value)
+            stored[name] = russian.format_snils(value)
         else:
             stored[name] = str(value)
     return stored | draft(profile)

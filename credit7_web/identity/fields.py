@@ -1,4 +1,4 @@
-"""Questionnaire and sign-in field checks: each returns the stored form or raises FormError.
+"""Questionnaire and sign-in field checks: each returns the stored form or raises Refusal.
 
 Input is forgiving about layout (spaces, hyphens, brackets, "+7" or "8"), strict about content;
 the value returned is what the database keeps (phone: 10 digits, СНИЛС: 11 digits).
@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 
 from credit7_web import tariff
-from credit7_web.errors import FormError
+from credit7_web.errors import Refusal
 from credit7_web.money import rub, rub_to_kop
 
 _LAYOUT = re.compile(r"[\s\u00a0()\-]+")
@@ -30,13 +30,8 @@ def clean_phone(text: str, field: str = "phone") -> str:
     elif len(digits) == 11 and digits[0] in "78":
         digits = digits[1:]
     if not re.fullmatch(r"[3-9][0-9]{9}", digits):
-        raise FormError.one(field, PHONE_MESSAGE)
+        raise Refusal.one(field, PHONE_MESSAGE)
     return digits
-
-
-def format_phone(phone: str) -> str:
-    """'9001234567' -> '+7 (900) 123-45-67'."""
-    return f"+7 ({phone[:3]}) {phone[3:6]}-{phone[6:8]}-{phone[8:]}"
 
 
 # ----------------------------------------------------------------------------- password
@@ -48,13 +43,13 @@ PASSWORD_MAX = 64
 def clean_password(text: str, field: str = "password") -> str:
     """Returned unchanged: a password is never trimmed, so ends with a space are refused."""
     if not PASSWORD_MIN <= len(text) <= PASSWORD_MAX:
-        raise FormError.one(field, f"Пароль — от {PASSWORD_MIN} до {PASSWORD_MAX} символов")
+        raise Refusal.one(field, f"Пароль — от {PASSWORD_MIN} до {PASSWORD_MAX} символов")
     if text != text.strip():
-        raise FormError.one(field, "Пароль не может начинаться или заканчиваться пробелом")
+        raise Refusal.one(field, "Пароль не может начинаться или заканчиваться пробелом")
     if not any(c.isalpha() for c in text) or not any(c in "0123456789" for c in text):
-        raise FormError.one(field, "Пароль должен содержать хотя бы одну букву и одну цифру")
+        raise Refusal.one(field, "Пароль должен содержать хотя бы одну букву и одну цифру")
     if not text.isprintable():
-        raise FormError.one(field, "Пароль содержит недопустимые символы")
+        raise Refusal.one(field, "Пароль содержит недопустимые символы")
     return text
 
 
@@ -69,9 +64,9 @@ def clean_name(text: str, field: str = "last_name") -> str:
     """A part of ФИО in Cyrillic: 'Салтыков-Щедрин', 'Д'Арк'; spaces collapsed, case kept."""
     value = _WS.sub(" ", (text or "").replace("’", "'")).strip()
     if not value:
-        raise FormError.one(field, REQUIRED_MESSAGE)
+        raise Refusal.one(field, REQUIRED_MESSAGE)
     if len(value) > NAME_MAX or not _NAME.fullmatch(value):
-        raise FormError.one(
+        raise Refusal.one(
             field, f"Русские буквы, дефис, пробел или апостроф, не больше {NAME_MAX} символов"
         )
     return value
@@ -93,15 +88,11 @@ def parse_date(text: str, field: str = "date") -> date:
     """'31.12.1990' -> date(1990, 12, 31); nothing else is accepted."""
     value = (text or "").strip()
     if not re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{4}", value):
-        raise FormError.one(field, DATE_MESSAGE)
+        raise Refusal.one(field, DATE_MESSAGE)
     try:
         return datetime.strptime(value, "%d.%m.%Y").date()
     except ValueError:
-        raise FormError.one(field, DATE_MESSAGE) from None
-
-
-def format_date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
+        raise Refusal.one(field, DATE_MESSAGE) from None
 
 
 def anniversary(birth: date, years: int) -> date:
@@ -125,12 +116,12 @@ def clean_birth_date(value: str | date, today: date, field: str = "birth_date") 
     """18 to 75 full years on `today`: one is 75 until the day before the 76th birthday."""
     birth = _as_date(value, field)
     if birth > today:
-        raise FormError.one(field, "Дата рождения не может быть в будущем")
+        raise Refusal.one(field, "Дата рождения не может быть в будущем")
     age = age_on(birth, today)
     if age < tariff.AGE_MIN:
-        raise FormError.one(field, f"Займы выдаются только с {tariff.AGE_MIN} лет")
+        raise Refusal.one(field, f"Займы выдаются только с {tariff.AGE_MIN} лет")
     if age > tariff.AGE_MAX:
-        raise FormError.one(
+        raise Refusal.one(
             field, f"Займы выдаются в возрасте от {tariff.AGE_MIN} до {tariff.AGE_MAX} лет"
         )
     return birth
@@ -142,7 +133,7 @@ def clean_birth_date(value: str | date, today: date, field: str = "birth_date") 
 def _digits(text: str, count: int, field: str, message: str) -> str:
     value = _WS.sub("", text or "")
     if not re.fullmatch(rf"[0-9]{{{count}}}", value):
-        raise FormError.one(field, message)
+        raise Refusal.one(field, message)
     return value
 
 
@@ -162,9 +153,9 @@ def clean_passport_issue_date(
     """After the 14th birthday (PRODUCT.md: strictly after) and not in the future."""
     issued = _as_date(value, field)
     if issued > today:
-        raise FormError.one(field, "Дата выдачи не может быть в будущем")
+        raise Refusal.one(field, "Дата выдачи не может быть в будущем")
     if issued <= anniversary(birth, tariff.PASSPORT_MIN_AGE):
-        raise FormError.one(field, "Паспорт выдается после 14-летия: проверьте дату выдачи")
+        raise Refusal.one(field, "Паспорт выдается после 14-летия: проверьте дату выдачи")
     return issued
 
 
@@ -173,14 +164,14 @@ def clean_division_code(text: str, field: str = "passport_division_code") -> str
     value = _WS.sub("", text or "")
     match = re.fullmatch(r"([0-9]{3})-?([0-9]{3})", value)
     if match is None:
-        raise FormError.one(field, "Код подразделения — 6 цифр: 123-456")
+        raise Refusal.one(field, "Код подразделения — 6 цифр: 123-456")
     return f"{match[1]}-{match[2]}"
 
 
 def _text(text: str, field: str, low: int, high: int, message: str) -> str:
     value = _WS.sub(" ", text or "").strip()
     if not low <= len(value) <= high or not value.isprintable():
-        raise FormError.one(field, message)
+        raise Refusal.one(field, message)
     return value
 
 
@@ -213,15 +204,10 @@ def clean_snils(text: str, field: str = "snils") -> str:
     """'112-233-445 95' -> '11223344595'."""
     value = _LAYOUT.sub("", text or "")
     if not re.fullmatch(r"[0-9]{11}", value) or int(value[:9]) == 0:
-        raise FormError.one(field, SNILS_MESSAGE)
+        raise Refusal.one(field, SNILS_MESSAGE)
     if int(value[:9]) > _SNILS_UNCHECKED_MAX and snils_control(value[:9]) != int(value[9:]):
-        raise FormError.one(field, SNILS_MESSAGE)
+        raise Refusal.one(field, SNILS_MESSAGE)
     return value
-
-
-def format_snils(snils: str) -> str:
-    """'11223344595' -> '112-233-445 95'."""
-    return f"{snils[:3]}-{snils[3:6]}-{snils[6:9]} {snils[9:]}"
 
 
 # ----------------------------------------------------------------------------- contacts
@@ -239,7 +225,7 @@ def clean_email(text: str, field: str = "email") -> str:
     """A practical check (ASCII local part, .рф allowed); the domain is lower-cased."""
     value = (text or "").strip()
     if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
-        raise FormError.one(field, "Введите адрес электронной почты, например name@mail.ru")
+        raise Refusal.one(field, "Введите адрес электронной почты, например name@mail.ru")
     local, _, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -251,7 +237,7 @@ def clean_address(text: str, field: str = "reg_address") -> str:
 def clean_citizenship(text: str, field: str = "citizenship") -> str:
     value = (text or "").strip().upper()
     if value != tariff.CITIZENSHIP:
-        raise FormError.one(field, "Займы выдаются только гражданам Российской Федерации")
+        raise Refusal.one(field, "Займы выдаются только гражданам Российской Федерации")
     return value
 
 
@@ -280,7 +266,7 @@ FAMILY_STATUSES: dict[str, str] = {
 
 def clean_family_status(value: str, field: str = "family_status") -> str:
     if value not in FAMILY_STATUSES:
-        raise FormError.one(field, "Выберите семейное положение")
+        raise Refusal.one(field, "Выберите семейное положение")
     return value
 
 
@@ -290,14 +276,14 @@ DEPENDANTS_MAX = 10
 def clean_dependants(value: str | int, field: str = "dependants") -> int:
     message = f"Число иждивенцев — от 0 до {DEPENDANTS_MAX}"
     if isinstance(value, bool):
-        raise FormError.one(field, message)
+        raise Refusal.one(field, message)
     if isinstance(value, str):
         value = value.strip()
         if not re.fullmatch(r"[0-9]{1,2}", value):
-            raise FormError.one(field, message)
+            raise Refusal.one(field, message)
         value = int(value)
     if not 0 <= value <= DEPENDANTS_MAX:
-        raise FormError.one(field, message)
+        raise Refusal.one(field, message)
     return value
 
 
@@ -311,9 +297,9 @@ def clean_income(text: str, field: str = "monthly_income") -> int:
     try:
         value = rub_to_kop(text or "")
     except ValueError:
-        raise FormError.one(field, message) from None
+        raise Refusal.one(field, message) from None
     if not INCOME_MIN <= value <= INCOME_MAX:
-        raise FormError.one(field, message)
+        raise Refusal.one(field, message)
     return value
 
 

@@ -1,7 +1,7 @@
 """Scheduled work in the app process: payment reminders, every few minutes.
 
 Every worker runs the loop; the Reminder table's unique key makes each SMS go out once.
-Operators can run the same job by hand: `python -m credit7_web.reminders`.
+Operators can run the same job by hand: `python -m web.jobs`.
 """
 
 from __future__ import annotations
@@ -9,25 +9,32 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from credit7_web import reminders
-from credit7_web.business_clock import clock_for
-from state.context import db, sms
+from credit7_web import wiring
+from credit7_web.servicing import reminders
 
 INTERVAL_S = 300
 log = logging.getLogger(__name__)
 
 
-def _send_once() -> int:
-    with db() as s:
-        return reminders.send_due_reminders(s, clock_for(s), sms(s))
+def send_reminders() -> int:
+    with wiring.unit() as u:
+        return reminders.send_due_reminders(u.db, u.clock, u.sms)
 
 
 async def reminder_loop() -> None:
     while True:
         try:
-            sent = await asyncio.to_thread(_send_once)
+            sent = await asyncio.to_thread(send_reminders)
             if sent:
                 log.info("payment reminders sent: %s", sent)
         except Exception:
             log.exception("payment reminders failed; retrying at the next run")
         await asyncio.sleep(INTERVAL_S)
+
+
+def main() -> None:
+    print(f"Напоминаний отправлено: {send_reminders()}")
+
+
+if __name__ == "__main__":
+    main()

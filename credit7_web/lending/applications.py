@@ -1,52 +1,30 @@
-"""From application to money on the card: apply, decide, offer the contract, sign, disburse.
+"""From application to an offer: readiness, apply, the automatic decision, the draft contract.
 
-Each function is one business operation in one transaction. The decision and the payout are
-idempotent: a second call for the same application or loan changes nothing.
+Each function is one business operation in one transaction. The decision is idempotent: a
+second call for the same application changes nothing.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from credit7_web import cards, documents, kyc, otp, pricing, scoring, security, sms_texts, tariff
+from credit7_web import tariff
 from credit7_web.clock import Clock
-from credit7_web.errors import FormError
-from credit7_web.gateways.acquirer import Acquirer
+from credit7_web.documents import archive
+from credit7_web.documents.models import DocumentKind
+from credit7_web.errors import Refusal
 from credit7_web.gateways.bureaus import Bureau, PersonQuery, ask_all
-from credit7_web.gateways.sms import SmsGateway
-from credit7_web.models import (
-    ApplicationStatus,
-    Borrower,
-    BorrowerStatus,
-    Card,
-    Loan,
-    LoanApplication,
-    LoanStatus,
-    Operation,
-    OperationKind,
-    Profile,
-)
-from credit7_web.money import rub
+from credit7_web.identity import kyc
+from credit7_web.identity.models import Borrower, BorrowerStatus, Profile
+from credit7_web.lending import cards, contracts, pricing, scoring
+from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
 from credit7_web.settings import Settings
-from credit7_web.validators import clean_sms_code, format_date
 
 OPEN_LOAN = (LoanStatus.AWAITING_SIGNATURE, LoanStatus.ACTIVE)
-
-
-def services_of(codes: object) -> tuple[tariff.ExtraService, ...]:
-    """Known extra services from a client's list of codes; anything else is refused."""
-    if not isinstance(codes, list | tuple) or len(codes) > len(tariff.EXTRA_SERVICES):
-        raise FormError.one("services", "Неизвестная дополнительная услуга")
-    chosen = []
-    for code in codes:
-        if not isinstance(code, str) or code not in tariff.SERVICES_BY_CODE:
-            raise FormError.one("services", "Неизвестная дополнительная услуга")
-        chosen.append(tariff.SERVICES_BY_CODE[code])
-    return tuple(dict.fromkeys(chosen))
 
 
 def is_first_loan(db: Session, borrower_id: int) -> bool:
@@ -63,8 +41,8 @@ def is_first_loan(db: Session, borrower_id: int) -> bool:
 def offer(
     db: Session, clock: Clock, borrower_id: int, amount_kop: int, term_days: int, codes: object
 ) -> pricing.Quote:
-    """The figures for this borrower's choice, services included; FormError outside the rules."""
-    services = services_of(codes)
+    """The figures for this borrower's choice, services included; Refusal outside the rules."""
+    services = pricing.services_of(codes)
     return pricing.quote(
         amount_kop,
         term_days,
@@ -128,6 +106,85 @@ def latest_application(db: Session, borrower_id: int) -> LoanApplication | None:
     ).first()
 
 
+def price_choice(
+    db: Session, clock: Clock, borrower_id: int, amount_kop: int, term_days: int, codes: object
+) -> pricing.PricedChoice:
+    """This borrower's choice priced today, with the services that would still fit."""
+    return pricing.price_choice(
+        amount_kop, term_days, clock.today(), is_first_loan(db, borrower_id), codes
+    )
+
+
+class Stage(StrEnum):
+    """Where the borrower's way to a loan stands."""
+
+    PREPARE = "prepare"  # photo or card still missing
+    FORM = "form"  # ready to choose and apply
+    SCORING = "scoring"  # the decision is being made
+    REFUSED = "refused"  # refused, and a new application must wait
+    OFFER = "offer"  # approved: the contract waits for a signature
+    SIGNED = "signed"  # the loan is running: the cabinet shows it
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An approved contract waiting for the signature, priced for signing today."""
+
+    loan: Loan
+    quote: pricing.Quote
+    asked_kop: int  # what the borrower applied for; the approved amount may be smaller
+    draft_document_id: int | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: Stage
+    ready: Readiness
+    first_loan: bool = True
+    latest: LoanApplication | None = None  # the newest application, whatever became of it
+    refused: LoanApplication | None = None
+    offer: Offer | None = None
+
+
+def progress(db: Session, clock: Clock, borrower_id: int) -> Progress:
+    """The borrower's stage on the way to a loan, and what that stage shows."""
+    ready = readiness(db, borrower_id)
+    latest = latest_application(db, borrower_id)
+    loan = open_loan(db, borrower_id)
+    if loan is not None and loan.status == LoanStatus.ACTIVE:
+        return Progress(Stage.SIGNED, ready, latest=latest)
+    if loan is not None:
+        return Progress(Stage.OFFER, ready, latest=latest, offer=_offer(db, clock, loan))
+    if latest and latest.status == ApplicationStatus.SCORING:
+        return Progress(Stage.SCORING, ready, latest=latest)
+    if (
+        latest
+        and latest.status == ApplicationStatus.REFUSED
+        and latest.reapply_after
+        and latest.reapply_after > clock.today()
+    ):
+        return Progress(Stage.REFUSED, ready, latest=latest, refused=latest)
+    stage = Stage.FORM if ready.has_photo and ready.has_card else Stage.PREPARE
+    return Progress(stage, ready, first_loan=is_first_loan(db, borrower_id), latest=latest)
+
+
+def _offer(db: Session, clock: Clock, loan: Loan) -> Offer:
+    draft = next(
+        (
+            d
+            for d in archive.documents_of(db, loan.borrower_id, loan.id)
+            if d.kind == DocumentKind.CONTRACT_DRAFT
+        ),
+        None,
+    )
+    quote = pricing.quote(
+        loan.principal_kop, loan.term_days, clock.today(), loan.first_loan, loan.services_kop
+    )
+    application = db.get(LoanApplication, loan.application_id)
+    asked = application.amount_kop if application else loan.principal_kop
+    return Offer(loan, quote, asked, draft.id if draft else None)
+
+
 def apply(
     db: Session, clock: Clock, borrower_id: int, amount_kop: int, term_days: int, codes: object
 ) -> LoanApplication:
@@ -141,15 +198,15 @@ def apply(
             missing.append("загрузите фото с паспортом")
         if not ready.has_card:
             missing.append("привяжите карту")
-        raise FormError.one("", "Перед заявкой: " + ", ".join(missing) + ".")
+        raise Refusal.one("", "Перед заявкой: " + ", ".join(missing) + ".")
     if open_application(db, borrower_id) or open_loan(db, borrower_id):
-        raise FormError.one("", "У вас уже есть заявка или заём: новый можно оформить после.")
+        raise Refusal.one("", "У вас уже есть заявка или заём: новый можно оформить после.")
     quote = offer(db, clock, borrower_id, amount_kop, term_days, codes)
     application = LoanApplication(
         borrower_id=borrower_id,
         amount_kop=quote.amount_kop,
         term_days=quote.term_days,
-        services=json.dumps([s.code for s in services_of(codes)]),
+        services=json.dumps([s.code for s in pricing.services_of(codes)]),
         first_loan=quote.promo,
         created_at=clock.now(),
         application_date=clock.today(),
@@ -191,13 +248,13 @@ def decide(
     """Score an application; on approval prepare the contract to sign. Runs once per application."""
     application = db.get(LoanApplication, application_id)
     if application is None:
-        raise FormError.one("", "Заявка не найдена")
+        raise Refusal.one("", "Заявка не найдена")
     if application.status != ApplicationStatus.SCORING:
         return application
     profile = db.get(Profile, application.borrower_id)
     if profile is None:
-        raise FormError.one("", "Анкета не заполнена")
-    services = services_of(json.loads(application.services))
+        raise Refusal.one("", "Анкета не заполнена")
+    services = pricing.services_of(application.service_codes)
     services_kop = sum(s.price_kop for s in services)
     open_count, repaid, late = _history(db, application.borrower_id)
     decision = scoring.decide(
@@ -261,7 +318,7 @@ def _approve(
             application.first_loan,
             services_kop,
         )
-    except FormError:
+    except Refusal:
         # A smaller approved amount may not carry the chosen services under the caps.
         services, services_kop = (), 0
         quote = pricing.quote(
@@ -269,7 +326,7 @@ def _approve(
         )
     card = cards.active_card(db, application.borrower_id)
     if card is None:
-        raise FormError.one("", "Привяжите карту")
+        raise Refusal.one("", "Привяжите карту")
     application.status = ApplicationStatus.APPROVED
     application.approved_amount_kop = amount_kop
     loan = Loan(
@@ -290,124 +347,6 @@ def _approve(
     db.add(loan)
     db.flush()
     loan.number = f"C7-{clock.today():%Y}-{loan.id:06d}"
-    pdf = documents.contract_pdf(contract_data(db, loan, quote))
-    documents.store_document(
-        db,
-        clock,
-        settings,
-        loan.borrower_id,
-        loan.id,
-        "contract_draft",
-        f"Индивидуальные условия договора № {loan.number} (проект)",
-        pdf,
-        commit=False,
-    )
+    contracts.issue(db, clock, settings, loan, quote, DocumentKind.CONTRACT_DRAFT)
     db.add(loan)
     db.commit()
-
-
-def contract_data(
-    db: Session, loan: Loan, quote: pricing.Quote, signed: bool = False
-) -> documents.ContractData:
-    """The individual conditions of `loan` as priced by `quote`; `signed` adds the signature."""
-    borrower = db.get(Borrower, loan.borrower_id)
-    profile = db.get(Profile, loan.borrower_id)
-    card = db.get(Card, loan.card_id)
-    if borrower is None or profile is None or card is None:
-        raise FormError.one("", "Нет данных заёмщика для договора")
-    return documents.contract_data(
-        number=loan.number,
-        signing_date=quote.start,
-        borrower=borrower,
-        profile=profile,
-        offer=quote,
-        card_label=cards.card_label(card),
-        services=[(s.title, s.price_kop) for s in services_of(json.loads(loan.services))],
-        signed_at=loan.signed_at if signed else None,
-        signed_phone=loan.signed_phone if signed else None,
-    )
-
-
-def _awaiting(db: Session, borrower_id: int, loan_id: object) -> tuple[Loan, Borrower]:
-    """The borrower's contract that waits for a signature, with its borrower."""
-    loan = db.get(Loan, loan_id) if isinstance(loan_id, int) else None
-    borrower = db.get(Borrower, borrower_id)
-    if loan is None or borrower is None or loan.borrower_id != borrower_id:
-        raise FormError.one("", "Договор не найден")
-    if loan.status != LoanStatus.AWAITING_SIGNATURE:
-        raise FormError.one("", "Этот договор уже подписан")
-    return loan, borrower
-
-
-def send_sign_code(
-    db: Session,
-    clock: Clock,
-    settings: Settings,
-    sms: SmsGateway,
-    borrower_id: int,
-    loan_id: object,
-) -> None:
-    """An SMS code for the simple electronic signature (АСП) of this contract."""
-    loan, borrower = _awaiting(db, borrower_id, loan_id)
-    code = otp.issue_code(db, clock, settings, borrower.phone, otp.SIGN)
-    sms.send(borrower.phone, sms_texts.sign_code(code, loan.number, rub(loan.principal_kop)))
-    db.commit()
-
-
-def sign(
-    db: Session,
-    clock: Clock,
-    settings: Settings,
-    acquirer: Acquirer,
-    borrower_id: int,
-    loan_id: object,
-    code: str,
-) -> Loan:
-    """Check the SMS code, send the money to the bound card, and start the loan today."""
-    loan, borrower = _awaiting(db, borrower_id, loan_id)
-    code = clean_sms_code(code)  # a malformed code is refused without using up a try
-    otp.verify_code(db, clock, settings, borrower.phone, otp.SIGN, code)
-    card = cards.active_card(db, borrower_id)
-    if card is None or card.id != loan.card_id:
-        raise FormError.one("", "Карта для выдачи больше не привязана: привяжите её снова")
-    payout = acquirer.payout(f"payout-{loan.number}", card.token, loan.principal_kop)
-    if payout.status != "succeeded":
-        raise FormError.one("", f"Банк не принял перевод: {payout.failure}")
-    today = clock.today()
-    loan.status = LoanStatus.ACTIVE
-    loan.start_date = today
-    loan.due_date = loan.original_due_date = today + timedelta(days=loan.term_days)
-    loan.signed_at = clock.now()
-    loan.signed_phone = borrower.phone
-    loan.signature_code_hash = security.code_hash(
-        settings.secret_key, borrower.phone, otp.SIGN, code
-    )
-    db.add(
-        Operation(
-            borrower_id=borrower_id,
-            loan_id=loan.id,
-            kind=OperationKind.DISBURSEMENT,
-            amount_kop=loan.principal_kop,
-            business_date=today,
-            created_at=clock.now(),
-            description=f"Выдача займа по договору № {loan.number} на {cards.card_label(card)}",
-            external_id=f"payout-{loan.number}",
-        )
-    )
-    quote = pricing.quote(
-        loan.principal_kop, loan.term_days, today, loan.first_loan, loan.services_kop
-    )
-    documents.store_document(
-        db,
-        clock,
-        settings,
-        borrower_id,
-        loan.id,
-        "contract",
-        f"Индивидуальные условия договора № {loan.number} от {format_date(today)}",
-        documents.contract_pdf(contract_data(db, loan, quote, signed=True)),
-        commit=False,
-    )
-    db.add(loan)
-    db.commit()
-    return loan

@@ -14,9 +14,9 @@ from fractions import Fraction
 from itertools import pairwise
 
 from credit7_web import tariff
-from credit7_web.errors import FormError
+from credit7_web.errors import Refusal
 from credit7_web.money import NBSP, RUBLE_SIGN, percent, round_half_up, rub
-from credit7_web.validators import format_date
+from credit7_web.russian import format_date
 
 PSK_QUANTUM = Decimal("0.001")
 
@@ -42,6 +42,18 @@ class Quote:
         if not self.promo:
             return self
         return standard_quote(self.amount_kop, self.term_days, self.start)
+
+
+def services_of(codes: object) -> tuple[tariff.ExtraService, ...]:
+    """Known extra services from a client's list of codes; anything else is refused."""
+    if not isinstance(codes, list | tuple) or len(codes) > len(tariff.EXTRA_SERVICES):
+        raise Refusal.one("services", "Неизвестная дополнительная услуга")
+    chosen = []
+    for code in codes:
+        if not isinstance(code, str) or code not in tariff.SERVICES_BY_CODE:
+            raise Refusal.one("services", "Неизвестная дополнительная услуга")
+        chosen.append(tariff.SERVICES_BY_CODE[code])
+    return tuple(dict.fromkeys(chosen))
 
 
 def daily_interest_kop(principal_kop: int, rate: Fraction = tariff.DAILY_RATE) -> int:
@@ -84,7 +96,7 @@ def _check(amount_kop: int, term_days: int, first_loan: bool) -> None:
     if term_days not in tariff.terms():
         errors["term"] = f"Срок займа — от {tariff.TERM_MIN} до {tariff.TERM_MAX} дней"
     if errors:
-        raise FormError(errors)
+        raise Refusal(errors)
 
 
 def standard_quote(amount_kop: int, term_days: int, start: date) -> Quote:
@@ -105,10 +117,20 @@ def standard_quote(amount_kop: int, term_days: int, start: date) -> Quote:
     )
 
 
+def within_caps(amount_kop: int, term_days: int, interest_kop: int, services_kop: int) -> bool:
+    """Whether paid services keep the loan under the ПСК cap and the 100 % charges cap."""
+    if not services_kop:
+        return True
+    total = amount_kop + interest_kop + services_kop
+    return single_payment_psk(
+        amount_kop, total, term_days
+    ) <= tariff.PSK_CAP_PERCENT and interest_kop + services_kop <= charges_cap_kop(amount_kop)
+
+
 def quote(
     amount_kop: int, term_days: int, start: date, first_loan: bool, services_kop: int = 0
 ) -> Quote:
-    """The offer for this borrower; raises FormError on "amount" / "term" outside the tariff.
+    """The offer for this borrower; raises Refusal on "amount" / "term" outside the tariff.
 
     Paid extra services (`services_kop`) are repaid with the loan: they add to the total, the
     ПСК and the charges under the 100 % cap; a choice that breaks either cap is refused on
@@ -130,16 +152,79 @@ def quote(
         promo=first_loan,
         services_kop=services_kop,
     )
-    if services_kop and (
-        offer.psk_percent > tariff.PSK_CAP_PERCENT
-        or interest + services_kop > charges_cap_kop(amount_kop)
-    ):
-        raise FormError.one(
+    if not within_caps(amount_kop, term_days, interest, services_kop):
+        raise Refusal.one(
             "services",
             "С выбранными услугами полная стоимость займа превысила бы предел закона "
             f"({percent(tariff.PSK_CAP_PERCENT)} годовых, начисления — не больше суммы займа)",
         )
     return offer
+
+
+@dataclass(frozen=True)
+class ServiceOption:
+    """An extra service beside a choice: whether it is chosen, and whether it fits the caps."""
+
+    service: tariff.ExtraService
+    chosen: bool
+    fits: bool
+
+
+@dataclass(frozen=True)
+class PricedChoice:
+    """A borrower's amount, term and services priced, with what each other service would do.
+
+    A chosen set that breaks a cap is dropped (`chosen` is then empty) and `refusal` says why.
+    """
+
+    quote: Quote
+    chosen: tuple[str, ...]
+    options: tuple[ServiceOption, ...]
+    refusal: Refusal | None = None
+
+
+def price_choice(
+    amount_kop: int, term_days: int, start: date, first_loan: bool, codes: object
+) -> PricedChoice:
+    """The offer for this choice; Refusal on "amount" / "term" (or unknown services)."""
+    chosen = services_of(codes)
+    refusal = None
+    try:
+        offer = quote(amount_kop, term_days, start, first_loan, sum(s.price_kop for s in chosen))
+    except Refusal as error:
+        if "services" not in error.errors:
+            raise
+        refusal, chosen = error, ()
+        offer = quote(amount_kop, term_days, start, first_loan)
+    chosen_kop = sum(s.price_kop for s in chosen)
+    options = tuple(
+        ServiceOption(
+            service,
+            chosen=service in chosen,
+            fits=service in chosen
+            or within_caps(
+                amount_kop, term_days, offer.interest_kop, chosen_kop + service.price_kop
+            ),
+        )
+        for service in tariff.EXTRA_SERVICES
+    )
+    return PricedChoice(offer, tuple(s.code for s in chosen), options, refusal)
+
+
+def requested_loan(amount_rub: object, term_days: object) -> tuple[int, int] | None:
+    """Amount (kopecks) and term carried in from the calculator, when they fit the tariff."""
+    if not isinstance(amount_rub, str) or not isinstance(term_days, str):
+        return None
+    if not (amount_rub.isascii() and amount_rub.isdigit() and term_days.isascii()):
+        return None
+    if len(amount_rub) > 7 or not term_days.isdigit():
+        return None
+    amount_kop, term = int(amount_rub) * tariff.KOPECKS_PER_RUBLE, int(term_days)
+    try:
+        _check(amount_kop, term, first_loan=True)
+    except Refusal:
+        return None
+    return amount_kop, term
 
 
 def _base_period_days(offsets: list[int]) -> int:

@@ -13,12 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from credit7_web import cards, documents, kyc, sessions
-from credit7_web.business_clock import clock_for
-from credit7_web.errors import FormError
-from credit7_web.gateways.acquirer import SandboxAcquirer, valid_order_id
-from credit7_web.sandbox.acquirer_pages import acquirer_routes
-from state.context import CLOCK, SESSION_COOKIE, db, safe_next, settings
+from credit7_web import urls, wiring
+from credit7_web.documents import archive
+from credit7_web.errors import Refusal
+from credit7_web.gateways.acquirer import valid_order_id
+from credit7_web.identity import kyc, sessions
+from credit7_web.lending import cards
 
 PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -28,11 +28,11 @@ def _secure(request: Request) -> bool:
 
 
 def _borrower_id(request: Request) -> int | None:
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(sessions.SESSION_COOKIE)
     if not token:
         return None
-    with db() as s:
-        borrower = sessions.resolve(s, CLOCK, settings(), token)
+    with wiring.unit() as u:
+        borrower = sessions.resolve(u.db, u.clock, u.settings, token)
         return borrower.id if borrower else None
 
 
@@ -47,17 +47,20 @@ def claim(request: Request) -> RedirectResponse:
     sender's account (login CSRF), so it is refused where the browser says where it came from.
     """
     if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
-        return RedirectResponse("/login", status_code=303)
+        return RedirectResponse(urls.LOGIN, status_code=303)
     ticket = request.query_params.get("ticket", "")[:100]
-    with db() as s:
-        token = sessions.claim(s, CLOCK, settings(), ticket) if ticket else None
+    with wiring.unit() as u:
+        token = sessions.claim(u.db, u.clock, u.settings, ticket) if ticket else None
+        max_age = u.settings.session_hours * 3600
     if token is None:
-        return RedirectResponse("/login", status_code=303)
-    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+        return RedirectResponse(urls.LOGIN, status_code=303)
+    response = RedirectResponse(
+        urls.after_sign_in(request.query_params.get("next")), status_code=303
+    )
     response.set_cookie(
-        SESSION_COOKIE,
+        sessions.SESSION_COOKIE,
         token,
-        max_age=settings().session_hours * 3600,
+        max_age=max_age,
         httponly=True,
         samesite="strict",
         secure=_secure(request),
@@ -68,12 +71,12 @@ def claim(request: Request) -> RedirectResponse:
 
 def logout(request: Request) -> RedirectResponse:
     """End the session on the server and drop the cookie."""
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(sessions.SESSION_COOKIE)
     if token:
-        with db() as s:
-            sessions.revoke(s, CLOCK, token)
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+        with wiring.unit() as u:
+            sessions.revoke(u.db, u.clock, token)
+    response = RedirectResponse(urls.LOGIN, status_code=303)
+    response.delete_cookie(sessions.SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 
@@ -81,15 +84,13 @@ def card_return(request: Request) -> RedirectResponse:
     """Back from the acquirer's page: ask the acquirer what happened, never the browser."""
     borrower_id = _borrower_id(request)
     if borrower_id is None:
-        return RedirectResponse("/login?next=%2Fapply", status_code=303)
+        return RedirectResponse(urls.login_then(urls.APPLY), status_code=303)
     order = request.query_params.get("order", "")
     if not valid_order_id(order):
-        return RedirectResponse("/apply", status_code=303)
-    with db() as s:
-        clock = clock_for(s)
-        with suppress(FormError):  # the binding row keeps the reason; /apply shows it
-            cards.finish_binding(s, clock, SandboxAcquirer(s, clock), borrower_id, order)
-    return RedirectResponse(f"/apply?card={order}", status_code=303)
+        return RedirectResponse(urls.APPLY, status_code=303)
+    with wiring.unit() as u, suppress(Refusal):  # the binding keeps the reason; the page shows it
+        cards.finish_binding(u.db, u.clock, u.acquirer, borrower_id, order)
+    return RedirectResponse(urls.with_query(urls.APPLY, card=order), status_code=303)
 
 
 def document(request: Request) -> Response:
@@ -97,8 +98,8 @@ def document(request: Request) -> Response:
     raw = request.path_params["document_id"]
     if borrower_id is None or not raw.isdigit():
         return _not_found()
-    with db() as s:
-        found = documents.read_document(s, settings(), borrower_id, int(raw))
+    with wiring.unit() as u:
+        found = archive.read_document(u.db, u.settings, borrower_id, int(raw))
     if found is None:
         return _not_found()
     _, pdf = found
@@ -114,8 +115,8 @@ def passport_photo(request: Request) -> Response:
     raw = request.path_params["photo_id"]
     if borrower_id is None or not raw.isdigit():
         return _not_found()
-    with db() as s:
-        data = kyc.read_photo(s, settings(), borrower_id, int(raw))
+    with wiring.unit() as u:
+        data = kyc.read_photo(u.db, u.settings, borrower_id, int(raw))
     if data is None:
         return _not_found()
     return Response(data, media_type="image/jpeg", headers=PRIVATE)
@@ -124,11 +125,11 @@ def passport_photo(request: Request) -> Response:
 def http_app() -> Starlette:
     return Starlette(
         routes=[
-            Route("/auth/claim", claim, methods=["GET"]),
-            Route("/auth/logout", logout, methods=["GET", "POST"]),
-            Route("/cards/return", card_return, methods=["GET"]),
-            Route("/files/documents/{document_id}", document, methods=["GET"]),
-            Route("/files/kyc/{photo_id}", passport_photo, methods=["GET"]),
-            *acquirer_routes(db, settings().secret_key),
+            Route(urls.AUTH_CLAIM, claim, methods=["GET"]),
+            Route(urls.AUTH_LOGOUT, logout, methods=["GET", "POST"]),
+            Route(urls.CARD_RETURN, card_return, methods=["GET"]),
+            Route(urls.DOCUMENT_FILE, document, methods=["GET"]),
+            Route(urls.PHOTO_FILE, passport_photo, methods=["GET"]),
+            *wiring.sandbox_routes(),
         ]
     )

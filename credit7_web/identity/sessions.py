@@ -6,26 +6,28 @@ leaked table opens nothing, and no token ever outlives its row or is handed out 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from http.cookies import SimpleCookie
 
 from sqlmodel import Session, col, select, update
 
-from credit7_web import security
 from credit7_web.clock import Clock
-from credit7_web.models import AuthSession, Borrower
+from credit7_web.identity import hashing
+from credit7_web.identity.models import AuthSession, Borrower
 from credit7_web.settings import Settings
 
+SESSION_COOKIE = "c7_session"
 TICKET_TTL = timedelta(seconds=60)
 TOUCH_EVERY = timedelta(minutes=1)
 
 
 def open_session(db: Session, clock: Clock, settings: Settings, borrower_id: int) -> str:
     """A new session for a login (never a reused one); returns its one-use ticket."""
-    ticket = security.new_token()
+    ticket = hashing.new_token()
     now = clock.now()
     db.add(
         AuthSession(
             borrower_id=borrower_id,
-            ticket_hash=security.token_hash(ticket),
+            ticket_hash=hashing.token_hash(ticket),
             created_at=now,
             expires_at=now + timedelta(hours=settings.session_hours),
             last_seen_at=now,
@@ -40,14 +42,14 @@ def claim(db: Session, clock: Clock, settings: Settings, ticket: str) -> str | N
     if not ticket:
         return None
     row = db.exec(
-        select(AuthSession).where(AuthSession.ticket_hash == security.token_hash(ticket))
+        select(AuthSession).where(AuthSession.ticket_hash == hashing.token_hash(ticket))
     ).first()
     now = clock.now()
     if row is None or row.revoked_at is not None or row.claimed_at is not None:
         return None
     if now - row.created_at >= TICKET_TTL or now >= row.expires_at:
         return None
-    token = security.new_token()
+    token = hashing.new_token()
     # Conditional update: of two racing claims only one finds the ticket still unclaimed.
     claimed = db.exec(
         update(AuthSession)
@@ -57,7 +59,7 @@ def claim(db: Session, clock: Clock, settings: Settings, ticket: str) -> str | N
             col(AuthSession.revoked_at).is_(None),
         )
         .values(
-            token_hash=security.token_hash(token),
+            token_hash=hashing.token_hash(token),
             ticket_hash=None,
             claimed_at=now,
             last_seen_at=now,
@@ -80,7 +82,7 @@ def resolve(db: Session, clock: Clock, settings: Settings, token: str) -> Borrow
     if not token:
         return None
     row = db.exec(
-        select(AuthSession).where(AuthSession.token_hash == security.token_hash(token))
+        select(AuthSession).where(AuthSession.token_hash == hashing.token_hash(token))
     ).first()
     now = clock.now()
     if row is None or not _live(row, now, settings):
@@ -99,7 +101,7 @@ def revoke(db: Session, clock: Clock, token: str) -> None:
     db.exec(
         update(AuthSession)
         .where(
-            col(AuthSession.token_hash) == security.token_hash(token),
+            col(AuthSession.token_hash) == hashing.token_hash(token),
             col(AuthSession.revoked_at).is_(None),
         )
         .values(revoked_at=clock.now())
@@ -120,3 +122,14 @@ def revoke_all(db: Session, clock: Clock, borrower_id: int) -> None:
     """Sign out everywhere (password reset, phone change, deletion)."""
     revoke_all_pending(db, clock, borrower_id)
     db.commit()
+
+
+def token_from_cookies(cookie_header: str) -> str | None:
+    """The session token in a Cookie header, or None (absent or unparseable)."""
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(cookie_header or "")
+    except Exception:
+        return None
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel else None

@@ -21,26 +21,17 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
-from sqlmodel import Session, col, select
 
 from credit7_web import tariff
-from credit7_web.clock import MOSCOW, Clock, to_moscow
-from credit7_web.models import Borrower, Document, Profile
+from credit7_web.clock import MOSCOW, to_moscow
+from credit7_web.identity.models import Borrower, Profile
+from credit7_web.lending.pricing import Quote
 from credit7_web.money import NBSP, percent, rub
-from credit7_web.pricing import Quote
-from credit7_web.private_files import PrivateFolder
-from credit7_web.settings import Settings
-from credit7_web.validators import format_date, format_phone
-from credit7_web.words import days
+from credit7_web.russian import days, format_date, format_phone
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 
 LENDER_NAME = "ООО МКК «Кредит Севен»"
-
-
-class DocumentKind:
-    CONTRACT = "contract"  # individual conditions
-    AGREEMENT = "agreement"  # additional agreement (prolongation)
 
 
 # ----------------------------------------------------------------------------- contract data
@@ -143,7 +134,7 @@ def profile_name(profile: Profile) -> str:
     return " ".join(p for p in parts if p)
 
 
-def contract_data(
+def conditions(
     *,
     number: str,
     signing_date: date,
@@ -152,17 +143,12 @@ def contract_data(
     offer: Quote,
     card_label: str,
     services: Sequence[tuple[str, int]] = (),
-    psk_percent: Decimal | None = None,
-    psk_kop: int | None = None,
     signed_at: datetime | None = None,
     signed_phone: str | None = None,
-    signature_code: str | None = None,
 ) -> ContractData:
     """ContractData from the borrower's records and the priced offer (`pricing.quote`).
 
-    `psk_percent` / `psk_kop` default to the offer's; pass the loan's stored figures if they
-    differ (for instance when paid services are part of the ПСК). Raises ValueError when the
-    questionnaire lacks a field the contract must print.
+    Raises ValueError when the questionnaire lacks a field the contract must print.
     """
     required = {
         "last_name": profile.last_name,
@@ -199,13 +185,12 @@ def contract_data(
         promo=offer.promo,
         interest_kop=offer.interest_kop,
         total_kop=offer.total_kop,
-        psk_percent=offer.psk_percent if psk_percent is None else psk_percent,
-        psk_kop=offer.psk_rub_kop if psk_kop is None else psk_kop,
+        psk_percent=offer.psk_percent,
+        psk_kop=offer.psk_rub_kop,
         services=tuple(services),
         card_label=card_label,
         signed_at=signed_at,
         signed_phone=signed_phone,
-        signature_code=signature_code,
     )
 
 
@@ -587,62 +572,3 @@ def contract_pdf(data: ContractData) -> bytes:
     _parties(pdf)
     _signature(pdf)
     return bytes(pdf.output())
-
-
-# ----------------------------------------------------------------------------- storage
-
-DOCUMENTS = PrivateFolder("documents", "pdf")
-
-
-def store_document(
-    db: Session,
-    clock: Clock,
-    settings: Settings,
-    borrower_id: int,
-    loan_id: int | None,
-    kind: str,
-    title: str,
-    pdf: bytes,
-    *,
-    commit: bool = True,
-) -> Document:
-    """Write the PDF under data_dir/documents and record it with its sha256.
-
-    Always flushes (the Document has its id); commits only with `commit=True`, so a service
-    may pass `commit=False` and keep the document inside its own transaction. If that
-    transaction rolls back, the file stays on disk unreferenced (harmless, never served).
-    """
-    return DOCUMENTS.save(
-        db,
-        settings,
-        pdf,
-        lambda name, sha256: Document(
-            borrower_id=borrower_id,
-            loan_id=loan_id,
-            kind=kind,
-            title=title,
-            file_name=name,
-            sha256=sha256,
-            created_at=clock.now(),
-        ),
-        commit,
-    )
-
-
-def read_document(
-    db: Session, settings: Settings, borrower_id: int, document_id: int
-) -> tuple[Document, bytes] | None:
-    """The document and its bytes, or None: not this borrower's, missing, or altered on disk."""
-    doc = db.get(Document, document_id)
-    if doc is None or doc.borrower_id != borrower_id:
-        return None
-    data = DOCUMENTS.read(settings, doc.file_name, doc.sha256)
-    return (doc, data) if data is not None else None
-
-
-def documents_of(db: Session, borrower_id: int, loan_id: int | None = None) -> list[Document]:
-    """The borrower's documents, oldest first; with `loan_id`, only that loan's."""
-    query = select(Document).where(Document.borrower_id == borrower_id)
-    if loan_id is not None:
-        query = query.where(Document.loan_id == loan_id)
-    return list(db.exec(query.order_by(col(Document.created_at), col(Document.id))).all())

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from credit7_web.clock import SystemClock
-from credit7_web.errors import FormError
-from credit7_web.models import SandboxSetting
+from credit7_web.errors import Refusal
+from credit7_web.sandbox.models import SandboxSetting
 
 SETTING = "clock_shift_days"
 MAX_STEP_DAYS = 366
@@ -64,10 +64,10 @@ def _update(db: Session, change: Callable[[int], int]) -> int:
 def move(db: Session, days: int) -> int:
     """Move the business date forward by 1 to 366 days; returns the new total shift.
 
-    Raises FormError on "days" for anything else: the clock never goes back (only `reset`).
+    Raises Refusal on "days" for anything else: the clock never goes back (only `reset`).
     """
     if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= MAX_STEP_DAYS:
-        raise FormError.one("days", f"Сдвиг — от 1 до {MAX_STEP_DAYS} дней вперёд")
+        raise Refusal.one("days", f"Сдвиг — от 1 до {MAX_STEP_DAYS} дней вперёд")
     return _update(db, lambda current: current + days)
 
 

@@ -1,0 +1,77 @@
+"""What the cabinet shows a borrower today: the running loan and its debt, what is pending, the
+documents and the history of operations. One read, for one borrower, on the business date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from credit7_web.clock import Clock
+from credit7_web.documents import archive
+from credit7_web.documents.models import Document
+from credit7_web.identity.models import Borrower, Profile
+from credit7_web.lending import applications
+from credit7_web.lending.models import ApplicationStatus, Loan, LoanStatus
+from credit7_web.servicing import debt
+from credit7_web.servicing.models import Operation
+
+
+@dataclass(frozen=True)
+class RunningLoan:
+    """A disbursed loan on the business date: its debt, schedule and whether the promo holds."""
+
+    loan: Loan
+    debt: debt.Debt
+    schedule: list[debt.ScheduleRow]
+    promo: bool
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    borrower: Borrower
+    profile: Profile | None
+    today: date
+    awaiting: ApplicationStatus | LoanStatus | None  # an application or contract not done yet
+    running: RunningLoan | None
+    documents: list[Document]
+    operations: list[Operation]
+
+
+def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
+    if borrower.id is None:
+        raise ValueError("the borrower is not saved")
+    today = clock.today()
+    loan = applications.open_loan(db, borrower.id)
+    application = applications.latest_application(db, borrower.id)
+    awaiting: ApplicationStatus | LoanStatus | None = None
+    if application and application.status == ApplicationStatus.SCORING:
+        awaiting = ApplicationStatus.SCORING
+    elif loan is not None and loan.status == LoanStatus.AWAITING_SIGNATURE:
+        awaiting = LoanStatus.AWAITING_SIGNATURE
+    operations = db.exec(
+        select(Operation)
+        .where(Operation.borrower_id == borrower.id)
+        .order_by(col(Operation.id).desc())
+    )
+    return Dashboard(
+        borrower=borrower,
+        profile=db.get(Profile, borrower.id),
+        today=today,
+        awaiting=awaiting,
+        running=_running(db, loan, today) if loan and loan.status == LoanStatus.ACTIVE else None,
+        documents=archive.documents_of(db, borrower.id),
+        operations=list(operations),
+    )
+
+
+def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
+    terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
+    payments = debt.payments_of(db, loan.id)  # type: ignore[arg-type]
+    return RunningLoan(
+        loan=loan,
+        debt=debt.debt_on(terms, payments, today),
+        schedule=debt.schedule(terms),
+        promo=debt.promo_on(terms, today),
+    )

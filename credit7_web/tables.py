@@ -1,0 +1,39 @@
+"""Every table of the app, so the metadata Alembic compares with the database is complete."""
+
+from credit7_web.documents.models import Document
+from credit7_web.identity.models import (
+    AuthSession,
+    Borrower,
+    LoginThrottle,
+    OneTimeCode,
+    PassportPhoto,
+    Profile,
+)
+from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
+from credit7_web.sandbox.models import (
+    SandboxAcquirerCard,
+    SandboxAcquirerOrder,
+    SandboxSetting,
+    SmsMessage,
+)
+from credit7_web.servicing.models import Operation, Reminder
+
+__all__ = [
+    "AuthSession",
+    "Borrower",
+    "Card",
+    "CardBinding",
+    "Document",
+    "Loan",
+    "LoanApplication",
+    "LoginThrottle",
+    "OneTimeCode",
+    "Operation",
+    "PassportPhoto",
+    "Profile",
+    "Reminder",
+    "SandboxAcquirerCard",
+    "SandboxAcquirerOrder",
+    "SandboxSetting",
+    "SmsMessage",
+]

@@ -1,0 +1,63 @@
+"""Every path of the app, named once: pages, HTTP routes and the links between them.
+
+Pages and states link by these names; `after_sign_in` decides where a sign-in may lead.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+# Pages.
+HOME = "/"
+REGISTER = "/register"
+QUESTIONNAIRE = "/register/questionnaire"
+LOGIN = "/login"
+RECOVER = "/recover"
+CABINET = "/cabinet"
+APPLY = "/apply"
+PAY = "/pay"
+GOSUSLUGI = "/gosuslugi"
+PERSONAL_DATA = "/documents/personal-data"
+SANDBOX_SMS = "/sandbox/sms"
+SANDBOX_CLOCK = "/sandbox/clock"
+
+# HTTP routes (plain Starlette, not pages).
+AUTH_CLAIM = "/auth/claim"
+AUTH_LOGOUT = "/auth/logout"
+CARD_RETURN = "/cards/return"
+DOCUMENT_FILE = "/files/documents/{document_id}"
+PHOTO_FILE = "/files/kyc/{photo_id}"
+
+# Pages a borrower may be sent on to after signing in: `next` names one of these or nothing.
+AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE})
+NEXT_MAX = 200
+
+
+def document_file(document_id: int) -> str:
+    return DOCUMENT_FILE.format(document_id=document_id)
+
+
+def photo_file(photo_id: int) -> str:
+    return PHOTO_FILE.format(photo_id=photo_id)
+
+
+def with_query(path: str, **params: object) -> str:
+    """`path?a=1&b=2`, leaving out parameters that are None."""
+    kept = {k: v for k, v in params.items() if v is not None}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def login_then(path: str) -> str:
+    """The sign-in page, coming back to `path` afterwards."""
+    return with_query(LOGIN, next=path)
+
+
+def after_sign_in(path: object, default: str = CABINET) -> str:
+    """Where a sign-in may lead: a page of the app for a signed-in borrower, with its query
+    (never an HTTP route, another host, or a path a browser could read as one)."""
+    if not isinstance(path, str) or len(path) > NEXT_MAX or "\\" in path:
+        return default
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or parts.fragment or parts.path not in AFTER_SIGN_IN:
+        return default
+    return path

@@ -1,0 +1,111 @@
+"""Who is calling: the HttpOnly session cookie, resolved against the database on every event.
+
+`@signed_in` is the one way a borrower's handler starts: it opens the unit of work, resolves the
+borrower from the cookie and calls the handler with a `Caller`; anyone else is sent to sign in
+and the handler does not run. The caller is an argument the client cannot send: it is taken out
+of the signature Reflex reads.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+import reflex as rx
+
+from credit7_web import urls, wiring
+from credit7_web.identity import sessions
+from credit7_web.identity.models import Borrower, BorrowerStatus
+
+
+@dataclass
+class Caller(wiring.Unit):
+    """The unit of work of this event, and the signed-in borrower it serves."""
+
+    borrower: Borrower | None = None
+
+    @property
+    def id(self) -> int:
+        if self.borrower is None or self.borrower.id is None:
+            raise RuntimeError("no signed-in borrower")
+        return self.borrower.id
+
+
+def borrower_of(state: rx.State, u: wiring.Unit) -> Borrower | None:
+    """The borrower whose live session cookie came with this websocket, or None."""
+    token = sessions.token_from_cookies(state.router.headers.cookie)
+    if not token:
+        return None
+    return sessions.resolve(u.db, u.clock, u.settings, token)
+
+
+def query_param(state: rx.State, name: str) -> str:
+    values = parse_qs(state.router.url.query).get(name) or [""]
+    return values[0]
+
+
+def home_of(borrower: Borrower) -> str:
+    """Where a signed-in borrower belongs: the questionnaire until it is complete."""
+    if borrower.status == BorrowerStatus.QUESTIONNAIRE:
+        return urls.QUESTIONNAIRE
+    return urls.CABINET
+
+
+def sign_in_first(state: rx.State) -> rx.event.EventSpec:
+    return rx.redirect(urls.login_then(urls.after_sign_in(state.router.url.path)))
+
+
+def go_to_claim(ticket: str, next_path: str) -> rx.event.EventSpec:
+    """A full page load of the claim route, which sets the HttpOnly cookie and goes on."""
+    url = urls.with_query(urls.AUTH_CLAIM, ticket=ticket, next=next_path)
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
+@contextmanager
+def _caller(state: rx.State) -> Iterator[Caller | None]:
+    with wiring.db() as session:
+        me = Caller(session)
+        me.borrower = borrower_of(state, me)
+        yield me if me.borrower is not None else None
+
+
+def _forget(state: rx.State) -> rx.event.EventSpec:
+    state.reset()
+    return sign_in_first(state)
+
+
+def signed_in(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `handler(self, me: Caller, ...)` for the signed-in borrower only.
+
+    Anyone else is sent to sign in, and the state forgets what it showed: a tab outlives the
+    session that filled it.
+    """
+    signature = inspect.signature(handler)
+    params = list(signature.parameters.values())
+    del params[1]  # `me`: filled in here, never by the client
+
+    if inspect.iscoroutinefunction(handler):
+
+        @functools.wraps(handler)
+        async def wrapper(self: rx.State, *args: Any, **kwargs: Any) -> Any:
+            with _caller(self) as me:
+                if me is None:
+                    return _forget(self)
+                return await handler(self, me, *args, **kwargs)
+
+    else:
+
+        @functools.wraps(handler)
+        def wrapper(self: rx.State, *args: Any, **kwargs: Any) -> Any:
+            with _caller(self) as me:
+                return _forget(self) if me is None else handler(self, me, *args, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {k: v for k, v in handler.__annotations__.items() if k != "me"}
+    return wrapper
