@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from credit7_web import tariff
+from credit7_web.money import NBSP, rub
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
@@ -31,3 +36,37 @@ def format_date(day: date) -> str:
 def format_snils(snils: str) -> str:
     """'11223344595' -> '112-233-445 95'."""
     return f"{snils[:3]}-{snils[3:6]}-{snils[6:9]} {snils[9:]}"
+
+
+def fraction_text(value: Fraction) -> str:
+    """Fraction(4, 5) -> '0,8'; exact, no trailing zeros."""
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def per_day_text(rate: Fraction = tariff.DAILY_RATE) -> str:
+    """'0,8 % в день' (a no-break space before '%')."""
+    return f"{fraction_text(rate * 100)}{NBSP}% в день"
+
+
+def daily_rate_text(rate: Fraction = tariff.DAILY_RATE) -> str:
+    """'0,8 % в день (292 % годовых)' (no-break spaces before '%')."""
+    per_year = fraction_text(rate * 100 * tariff.DAYS_IN_YEAR)
+    return f"{per_day_text(rate)} ({per_year}{NBSP}% годовых)"
+
+
+def amount_range_text(bounds: tariff.AmountRange) -> str:
+    """'от 1 000 до 30 000 ₽'."""
+    return f"от {rub(bounds.min).removesuffix(NBSP + '₽')} до {rub(bounds.max)}"
+
+
+def term_range_text() -> str:
+    """'от 7 до 30 дней'."""
+    return f"от {tariff.TERM_MIN} до {days(tariff.TERM_MAX)}"
+
+
+def card_check_text() -> str:
+    """'от 1 до 10 ₽': the card verification charge."""
+    return f"от {tariff.CARD_CHECK_MIN // 100} до {rub(tariff.CARD_CHECK_MAX)}"

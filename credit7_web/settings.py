@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from credit7_web.lender import SANDBOX_LENDER, Lender, configured_lender
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,6 +20,7 @@ class Settings:
     session_hours: int = 12
     session_idle_minutes: int = 30
     data_dir: Path = ROOT / "var"
+    lender: Lender = SANDBOX_LENDER
 
 
 def _secret_key(data_dir: Path) -> bytes:
@@ -47,4 +50,5 @@ def load_settings() -> Settings:
         sandbox=True,
         bcrypt_rounds=int(os.environ.get("CREDIT7_BCRYPT_ROUNDS", "12")),
         data_dir=data_dir,
+        lender=configured_lender(),
     )

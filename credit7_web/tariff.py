@@ -19,6 +19,9 @@ FIRST_LOAN_MAX = 30_000 * KOPECKS_PER_RUBLE
 REPEAT_LOAN_MIN = 1_000 * KOPECKS_PER_RUBLE
 REPEAT_LOAN_MAX = 50_000 * KOPECKS_PER_RUBLE
 AMOUNT_STEP = 500 * KOPECKS_PER_RUBLE
+# Where the calculator and the application form start before the borrower picks.
+CALCULATOR_AMOUNT = 10_000 * KOPECKS_PER_RUBLE
+CALCULATOR_TERM = 20
 
 # Term in calendar days; one bullet repayment on the due date.
 TERM_MIN = 7

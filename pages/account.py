@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from credit7_web import urls
 from pages.components import (
     card,
     checkbox,
@@ -53,7 +54,7 @@ def register() -> rx.Component:
     consent = rx.text(
         "Я даю согласие на обработку моих персональных данных в соответствии с Федеральным "
         "законом № 152-ФЗ и соглашаюсь с ",
-        rx.link("условиями обработки", href="/documents/personal-data"),
+        rx.link("условиями обработки", href=urls.PERSONAL_DATA),
         ".",
         size="2",
     )
@@ -84,7 +85,7 @@ def register() -> rx.Component:
         card(
             form_error(RegisterState.errors),
             _steps(RegisterState, phone_step, password_step),
-            rx.text("Уже есть аккаунт? ", rx.link("Войти", href="/login")),
+            rx.text("Уже есть аккаунт? ", rx.link("Войти", href=urls.LOGIN)),
             max_width="460px",
         ),
         title="Регистрация",
@@ -119,9 +120,9 @@ def login() -> rx.Component:
                 width="100%",
             ),
             rx.hstack(
-                rx.link("Забыли пароль?", href="/recover"),
+                rx.link("Забыли пароль?", href=urls.RECOVER),
                 rx.spacer(),
-                rx.link("Зарегистрироваться", href="/register"),
+                rx.link("Зарегистрироваться", href=urls.REGISTER),
                 width="100%",
                 wrap="wrap",
             ),
@@ -158,7 +159,7 @@ def recover() -> rx.Component:
         card(
             form_error(RecoverState.errors),
             _steps(RecoverState, phone_step, password_step),
-            rx.link("Вернуться ко входу", href="/login"),
+            rx.link("Вернуться ко входу", href=urls.LOGIN),
             max_width="460px",
         ),
         title="Восстановление пароля",

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from credit7_web import tariff, urls
+from credit7_web.identity import kyc
+from credit7_web.lending.applications import Stage
+from credit7_web.russian import card_check_text, per_day_text
 from pages.components import NOT_READY, card, code_field, error_text, form_error, page, submit
+from state.apply import LOADING
 from state.apply import ApplyState as S
 
 PHOTO_UPLOAD = "passport-photo"
@@ -41,7 +46,8 @@ def _photo_step() -> rx.Component:
         ),
         rx.text(
             "Сфотографируйтесь, держа паспорт открытым на странице с фото: лицо и страница "
-            "должны быть хорошо видны. JPEG или PNG до 10 МБ (снимки iPhone загружаются как JPEG).",
+            f"должны быть хорошо видны. JPEG или PNG до {kyc.MAX_MEGABYTES} МБ "
+            "(снимки iPhone загружаются как JPEG).",
             size="2",
         ),
         # The dropzone's file input has no id to point at, so the label wraps it; the label's own
@@ -57,7 +63,7 @@ def _photo_step() -> rx.Component:
                 id=PHOTO_UPLOAD,
                 accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"]},
                 max_files=1,
-                max_size=10 * 1024 * 1024,
+                max_size=kyc.MAX_BYTES,
                 multiple=False,
                 no_click=True,
                 border="1px dashed var(--gray-a8)",
@@ -97,7 +103,8 @@ def _card_step() -> rx.Component:
         ),
         rx.text(
             "Деньги придут на эту карту. Данные карты вы вводите на странице банка-эквайера, "
-            "мы их не видим и не храним. Банк спишет и сразу вернёт от 1 до 10 ₽ для проверки.",
+            "мы их не видим и не храним. "
+            f"Банк спишет и сразу вернёт {card_check_text()} для проверки.",
             size="2",
         ),
         rx.button(
@@ -149,7 +156,7 @@ def _form() -> rx.Component:
             id="apply-amount",
             min=S.amount_min,
             max=S.amount_max,
-            step=500,
+            step=tariff.AMOUNT_STEP // tariff.KOPECKS_PER_RUBLE,
             value=S.amount,
             on_change=S.set_amount,
             class_name="c7-range",
@@ -164,9 +171,9 @@ def _form() -> rx.Component:
         rx.el.input(
             type="range",
             id="apply-term",
-            min=7,
-            max=30,
-            step=1,
+            min=tariff.TERM_MIN,
+            max=tariff.TERM_MAX,
+            step=tariff.TERM_STEP,
             value=S.term,
             on_change=S.set_term,
             class_name="c7-range",
@@ -189,7 +196,7 @@ def _form() -> rx.Component:
             S.figures.promo,
             rx.text(
                 "Первый заём — 0 % при возврате до даты платежа. При просрочке проценты "
-                "0,8 % в день начнут начисляться с первого дня просрочки.",
+                f"{per_day_text()} начнут начисляться с первого дня просрочки.",
                 size="2",
             ),
         ),
@@ -226,7 +233,7 @@ def _refused() -> rx.Component:
             S.reapply != "",
             rx.text("Подать новую заявку можно с ", rx.text.strong(S.reapply), "."),
         ),
-        rx.link("Вернуться в личный кабинет", href="/cabinet"),
+        rx.link("Вернуться в личный кабинет", href=urls.CABINET),
     )
 
 
@@ -235,9 +242,9 @@ def _offer() -> rx.Component:
     return card(
         rx.heading("Заём одобрен", size="5", as_="h2"),
         rx.cond(
-            o.asked != "",
+            o.less != "",
             rx.callout(
-                rx.text("Вы просили ", o.asked, "; мы можем выдать ", o.amount, "."),
+                rx.text(o.less, data_testid="offer-less"),
                 color_scheme="amber",
             ),
         ),
@@ -288,15 +295,15 @@ def apply() -> rx.Component:
     return page(
         rx.match(
             S.stage,
-            ("loading", rx.hstack(rx.spinner(), rx.text("Загружаем…"))),
-            ("scoring", _scoring()),
-            ("refused", _refused()),
-            ("offer", _offer()),
+            (LOADING, rx.hstack(rx.spinner(), rx.text("Загружаем…"))),
+            (Stage.SCORING, _scoring()),
+            (Stage.REFUSED, _refused()),
+            (Stage.OFFER, _offer()),
             rx.vstack(
                 _photo_step(),
                 _card_step(),
                 rx.cond(
-                    S.stage == "form",
+                    S.stage == Stage.FORM,
                     _form(),
                     rx.text("Загрузите фото и привяжите карту — и можно отправлять заявку."),
                 ),

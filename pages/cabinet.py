@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from credit7_web import urls
 from pages.components import card, link_button, page
 from state.cabinet import CabinetState as S
 
@@ -145,7 +146,7 @@ def _empty() -> rx.Component:
             ),
         ),
         link_button(
-            rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"), "/apply", size="3"
+            rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"), urls.APPLY, size="3"
         ),
     )
 

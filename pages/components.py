@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from credit7_web import urls
 from credit7_web.tariff import DOCS_EMAIL, HOTLINE, HOTLINE_TEL
 
 ACCENT = "green"
@@ -19,13 +20,15 @@ def header(member: bool = False) -> rx.Component:
     return rx.el.header(
         rx.link(
             rx.heading("Credit7", size="6", color_scheme=ACCENT),
-            href="/",
+            href=urls.HOME,
             underline="none",
             aria_label="Credit7 — на главную",
         ),
         rx.hstack(
-            link_button("Внести платёж", "/pay", variant="outline"),
-            link_button("Личный кабинет", "/cabinet") if member else link_button("Войти", "/login"),
+            link_button("Внести платёж", urls.PAY, variant="outline"),
+            link_button("Личный кабинет", urls.CABINET)
+            if member
+            else link_button("Войти", urls.LOGIN),
             spacing="2",
             wrap="wrap",
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from credit7_web import urls
 from credit7_web.tariff import DOCS_EMAIL, HOTLINE
 from pages.components import card, link_button, page
 
@@ -15,7 +16,7 @@ def pay() -> rx.Component:
                 "Погасить или продлить заём проще всего в личном кабинете: там видны сумма "
                 "долга на сегодня и дата платежа."
             ),
-            link_button("Войти в личный кабинет", "/login"),
+            link_button("Войти в личный кабинет", urls.LOGIN),
             rx.text(f"Вопросы об оплате — по телефону {HOTLINE}, звонок бесплатный."),
             max_width="560px",
         ),
@@ -31,7 +32,7 @@ def gosuslugi() -> rx.Component:
                 "СНИЛС и адреса подставятся сами."
             ),
             rx.text("А пока зарегистрируйтесь по номеру телефона — это займёт пару минут."),
-            link_button("Зарегистрироваться", "/register"),
+            link_button("Зарегистрироваться", urls.REGISTER),
             max_width="560px",
         ),
         title="Заём через Госуслуги",

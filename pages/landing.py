@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.experimental.client_state import ClientStateVar
 
+from credit7_web import tariff, urls
+from credit7_web.russian import amount_range_text, per_day_text, term_range_text
 from pages.client import lookup, on_client, snap
 from pages.components import ACCENT, NOT_READY, card, link_button, page
 from state.calculator import (
@@ -16,8 +18,8 @@ from state.calculator import (
 )
 from state.calculator import TERMS as TERM_RANGE
 
-DEFAULT_AMOUNT = 10_000
-DEFAULT_TERM = 20
+DEFAULT_AMOUNT = tariff.CALCULATOR_AMOUNT // tariff.KOPECKS_PER_RUBLE
+DEFAULT_TERM = tariff.CALCULATOR_TERM
 LOW = FIRST_LOAN_RANGE.min // 100  # rubles
 HIGH = FIRST_LOAN_RANGE.max // 100
 STEP = FIRST_LOAN_RANGE.step // 100
@@ -129,7 +131,8 @@ def calculator() -> rx.Component:
         ),
         rx.callout(
             rx.text(
-                "Первый заём — 0 % при возврате в срок. Без акции по ставке 0,8 % в день: вернуть ",
+                f"Первый заём — 0 % при возврате в срок. Без акции по ставке {per_day_text()}: "
+                "вернуть ",
                 rx.text.strong(shown("std_total"), data_testid="calc-std-total"),
                 ", ПСК ",
                 rx.text.strong(shown("std_psk"), data_testid="calc-std-psk"),
@@ -140,7 +143,11 @@ def calculator() -> rx.Component:
         ),
         link_button(
             "Получить деньги",
-            "/register?amount=" + amount.value.to_string() + "&term=" + term.value.to_string(),
+            urls.REGISTER
+            + "?amount="
+            + amount.value.to_string()
+            + "&term="
+            + term.value.to_string(),
             size="4",
             width="100%",
             data_testid="calc-apply",
@@ -155,13 +162,13 @@ def landing() -> rx.Component:
             rx.vstack(
                 rx.heading("Деньги на карту за 5 минут", size="8", as_="h1"),
                 rx.text(
-                    "Заём от 1 000 до 30 000 ₽ на срок от 7 до 30 дней. "
+                    f"Заём {amount_range_text(FIRST_LOAN_RANGE)} на срок {term_range_text()}. "
                     "Решение автоматически, за секунды.",
                     size="4",
                 ),
                 link_button(
                     "Оформите заём через Госуслуги",
-                    "/gosuslugi",
+                    urls.GOSUSLUGI,
                     variant="soft",
                     size="3",
                     color_scheme="blue",

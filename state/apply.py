@@ -26,8 +26,6 @@ log = logging.getLogger(__name__)
 
 REFUSED = ApplicationStatus.REFUSED
 RUB = tariff.KOPECKS_PER_RUBLE
-DEFAULT_AMOUNT = 10_000  # rubles, until the borrower picks one on the calculator
-DEFAULT_TERM = 20
 LOADING = "loading"
 DECISION_FAILED = "Не удалось получить решение. Обновите страницу через минуту."
 
@@ -58,7 +56,7 @@ class ServiceView:
 class OfferView(FiguresView):
     loan_id: int = 0
     number: str = ""
-    asked: str = ""  # what was asked for, when more than approved
+    less: str = ""  # why the amount is smaller than asked, when it is
     draft: str = ""  # the draft contract's URL
     card: str = ""
 
@@ -85,8 +83,8 @@ class ApplyState(FormMixin, rx.State):
     card_failed: bool = False
     upload_progress: int = 0
 
-    amount: int = DEFAULT_AMOUNT
-    term: int = DEFAULT_TERM
+    amount: int = tariff.CALCULATOR_AMOUNT // RUB  # rubles, until the borrower picks
+    term: int = tariff.CALCULATOR_TERM
     amount_min: int = tariff.FIRST_LOAN_MIN // RUB
     amount_max: int = tariff.FIRST_LOAN_MAX // RUB
     chosen: list[str] = []
@@ -135,7 +133,7 @@ class ApplyState(FormMixin, rx.State):
                 **_figures(offer.quote),
                 loan_id=loan.id or 0,
                 number=loan.number,
-                asked=rub(offer.asked_kop) if offer.asked_kop != loan.principal_kop else "",
+                less=offer.why_less or "",
                 draft=urls.document_file(offer.draft_document_id)
                 if offer.draft_document_id
                 else "",

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 
 from fpdf import FPDF
@@ -27,7 +26,7 @@ from credit7_web.clock import MOSCOW, to_moscow
 from credit7_web.identity.models import Borrower, Profile
 from credit7_web.lending.pricing import Quote
 from credit7_web.money import NBSP, percent, rub
-from credit7_web.russian import days, format_date, format_phone
+from credit7_web.russian import daily_rate_text, days, format_date, format_phone, fraction_text
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 
@@ -35,21 +34,6 @@ LENDER_NAME = "ООО МКК «Кредит Севен»"
 
 
 # ----------------------------------------------------------------------------- contract data
-
-
-def _fraction_text(value: Fraction) -> str:
-    """Fraction(4, 5) -> '0,8'; exact, no trailing zeros."""
-    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def daily_rate_text(rate: Fraction = tariff.DAILY_RATE) -> str:
-    """'0,8 % в день (292 % годовых)' (no-break spaces before '%')."""
-    per_day = _fraction_text(rate * 100)
-    per_year = _fraction_text(rate * 100 * tariff.DAYS_IN_YEAR)
-    return f"{per_day}{NBSP}% в день ({per_year}{NBSP}% годовых)"
 
 
 def promo_text(due_date: date) -> str:
@@ -357,8 +341,8 @@ def _conditions(d: ContractData) -> list[tuple[str, str]]:
     rate = f"{d.daily_rate}."
     if d.promo:
         rate += f"\n{d.promo}"
-    penalty = _fraction_text(tariff.PENALTY_RATE_YEAR * 100)
-    cap = _fraction_text(tariff.CHARGES_CAP * 100)
+    penalty = fraction_text(tariff.PENALTY_RATE_YEAR * 100)
+    cap = fraction_text(tariff.CHARGES_CAP * 100)
     card = f" {d.card_label}" if d.card_label else ""
     return [
         ("Сумма займа", rub(d.amount_kop)),

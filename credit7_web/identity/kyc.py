@@ -21,7 +21,8 @@ from credit7_web.private_files import PrivateFolder
 from credit7_web.settings import Settings
 
 FIELD = "photo"
-MAX_BYTES = 10 * 1024 * 1024  # 10 MB
+MAX_MEGABYTES = 10
+MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 # The upright photo must be at least this large, in either orientation (portrait is common).
 MIN_LONG_SIDE = 600
 MIN_SHORT_SIDE = 400
@@ -40,7 +41,7 @@ _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b
 PHOTOS = PrivateFolder("kyc", "jpg")
 
 EMPTY_MESSAGE = "Файл пустой: выберите фото"
-TOO_LARGE_MESSAGE = "Файл больше 10 МБ: сделайте фото с меньшим разрешением"
+TOO_LARGE_MESSAGE = f"Файл больше {MAX_MEGABYTES} МБ: сделайте фото с меньшим разрешением"
 UNREADABLE_MESSAGE = "Не удалось открыть изображение: загрузите фото в формате JPEG или PNG"
 FORMAT_MESSAGE = "Загрузите фото в формате JPEG или PNG"
 HEIC_MESSAGE = (

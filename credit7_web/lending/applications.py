@@ -132,7 +132,7 @@ class Offer:
 
     loan: Loan
     quote: pricing.Quote
-    asked_kop: int  # what the borrower applied for; the approved amount may be smaller
+    why_less: str | None  # the decision's words when it approved less than asked
     draft_document_id: int | None
 
 
@@ -181,8 +181,8 @@ def _offer(db: Session, clock: Clock, loan: Loan) -> Offer:
         loan.principal_kop, loan.term_days, clock.today(), loan.first_loan, loan.services_kop
     )
     application = db.get(LoanApplication, loan.application_id)
-    asked = application.amount_kop if application else loan.principal_kop
-    return Offer(loan, quote, asked, draft.id if draft else None)
+    why_less = application.offer_text if application else None
+    return Offer(loan, quote, why_less, draft.id if draft else None)
 
 
 def apply(
@@ -289,6 +289,7 @@ def decide(
         str(decision.pdn_percent) if decision.pdn_percent is not None else None
     )
     application.decision_log = decision.log_json()
+    application.offer_text = decision.offer_text
     if not decision.approved:
         application.status = ApplicationStatus.REFUSED
         application.refusal_code = decision.refusal_code

@@ -72,6 +72,7 @@ class LoanApplication(SQLModel, table=True):
     approved_amount_kop: int | None = None
     refusal_code: str | None = Field(default=None, max_length=40)
     refusal_text: str | None = Field(default=None, max_length=500)
+    offer_text: str | None = Field(default=None, max_length=500)  # why less than asked
     reapply_after: date | None = None
     pdn_percent: str | None = Field(default=None, max_length=12)
     score: int | None = None

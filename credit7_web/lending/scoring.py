@@ -211,7 +211,8 @@ class RuleResult:
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome. On approval `amount_kop` may be smaller than asked; `offer_text` says why."""
+    """The outcome. On approval `amount_kop` may be smaller than asked; `offer_text` says why
+    (kept with the application and shown with the offer)."""
 
     approved: bool
     amount_kop: int | None

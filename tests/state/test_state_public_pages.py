@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from functools import cache
 from datetime import timedelta
+from functools import cache
 
 import pytest
 from sqlalchemy import Engine

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from sqlmodel import Session
 
+from credit7_web import russian
 from credit7_web.clock import FixedClock
 from credit7_web.documents import archive
 from credit7_web.documents import contract as pdf_contract
@@ -77,7 +78,7 @@ def test_base_rate_figures() -> None:
     offer = pricing.standard_quote(10_000_00, 30, START)
     assert offer.psk_percent == Decimal("292.000")
     assert offer.interest_kop == 2_400_00
-    assert pdf_contract.daily_rate_text() == "0,8\u00a0% в день (292\u00a0% годовых)"
+    assert russian.daily_rate_text() == "0,8\u00a0% в день (292\u00a0% годовых)"
 
 
 def test_page_one_has_the_psk_box() -> None:
@@ -217,7 +218,7 @@ def test_promo_condition_for_a_first_loan() -> None:
 def test_promo_flag_and_formatted_phones() -> None:
     data = contract(promo=True, phone="+7 (900) 123-45-67", signed_phone="+7 (916) 111-22-33")
     assert data.promo == pdf_contract.promo_text(data.due_date)
-    assert data.daily_rate == pdf_contract.daily_rate_text()
+    assert data.daily_rate == russian.daily_rate_text()
     assert contract(promo=False).promo is None
     signed = all_text(contract_pdf(replace(data, signed_at=SIGNED_AT)))
     assert "+7 (900) 123-45-67" in signed
