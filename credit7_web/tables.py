@@ -9,6 +9,7 @@ from credit7_web.identity.models import (
     PassportPhoto,
     Profile,
 )
+from credit7_web.ledger.models import Operation
 from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
 from credit7_web.sandbox.models import (
     SandboxAcquirerCard,
@@ -16,7 +17,7 @@ from credit7_web.sandbox.models import (
     SandboxSetting,
     SmsMessage,
 )
-from credit7_web.servicing.models import Operation, Reminder
+from credit7_web.servicing.models import Reminder
 
 __all__ = [
     "AuthSession",

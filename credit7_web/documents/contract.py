@@ -12,7 +12,6 @@ their sha256, and a file that no longer matches it is never served.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -23,8 +22,6 @@ from fpdf.fonts import FontFace
 
 from credit7_web import tariff
 from credit7_web.clock import MOSCOW, to_moscow
-from credit7_web.identity.models import Borrower, Profile
-from credit7_web.lending.pricing import Quote
 from credit7_web.money import NBSP, percent, rub
 from credit7_web.russian import daily_rate_text, days, format_date, format_phone, fraction_text
 
@@ -111,71 +108,6 @@ class ContractData:
 def _phone(text: str) -> str:
     """'9001234567' -> '+7 (900) 123-45-67'; text already formatted is printed as is."""
     return format_phone(text) if re.fullmatch(r"[0-9]{10}", text) else text
-
-
-def profile_name(profile: Profile) -> str:
-    parts = [profile.last_name, profile.first_name, profile.middle_name]
-    return " ".join(p for p in parts if p)
-
-
-def conditions(
-    *,
-    number: str,
-    signing_date: date,
-    borrower: Borrower,
-    profile: Profile,
-    offer: Quote,
-    card_label: str,
-    services: Sequence[tuple[str, int]] = (),
-    signed_at: datetime | None = None,
-    signed_phone: str | None = None,
-) -> ContractData:
-    """ContractData from the borrower's records and the priced offer (`pricing.quote`).
-
-    Raises ValueError when the questionnaire lacks a field the contract must print.
-    """
-    required = {
-        "last_name": profile.last_name,
-        "first_name": profile.first_name,
-        "birth_date": profile.birth_date,
-        "passport_series": profile.passport_series,
-        "passport_number": profile.passport_number,
-        "passport_issue_date": profile.passport_issue_date,
-        "passport_issuer": profile.passport_issuer,
-        "passport_division_code": profile.passport_division_code,
-        "reg_address": profile.reg_address,
-    }
-    missing = [name for name, value in required.items() if not value]
-    birth, issued = profile.birth_date, profile.passport_issue_date
-    if missing or birth is None or issued is None:
-        raise ValueError(f"the questionnaire lacks {', '.join(missing)}")
-    return ContractData(
-        number=number,
-        signing_date=signing_date,
-        full_name=profile_name(profile),
-        birth_date=birth,
-        passport_series=profile.passport_series or "",
-        passport_number=profile.passport_number or "",
-        passport_issue_date=issued,
-        passport_issuer=profile.passport_issuer or "",
-        passport_division_code=profile.passport_division_code or "",
-        reg_address=profile.reg_address or "",
-        phone=borrower.phone,
-        email=profile.email,
-        amount_kop=offer.amount_kop,
-        term_days=offer.term_days,
-        start_date=offer.start,
-        due_date=offer.due_date,
-        promo=offer.promo,
-        interest_kop=offer.interest_kop,
-        total_kop=offer.total_kop,
-        psk_percent=offer.psk_percent,
-        psk_kop=offer.psk_rub_kop,
-        services=tuple(services),
-        card_label=card_label,
-        signed_at=signed_at,
-        signed_phone=signed_phone,
-    )
 
 
 # ----------------------------------------------------------------------------- the PDF

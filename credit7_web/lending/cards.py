@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 from credit7_web.clock import Clock
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import Acquirer, valid_order_id
+from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending.models import BindingStatus, Card, CardBinding, CardStatus
-from credit7_web.servicing.models import Operation, OperationKind
 
 BINDING_NOT_FOUND = "Привязка карты не найдена. Начните привязку заново"
 BINDING_PENDING = "Банк ещё не подтвердил привязку карты. Обновите страницу через минуту"

@@ -18,11 +18,11 @@ from credit7_web.gateways.sms import SmsGateway
 from credit7_web.identity import hashing, otp
 from credit7_web.identity.fields import clean_sms_code
 from credit7_web.identity.models import Borrower
+from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending import cards, contracts, pricing
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.messages import texts
 from credit7_web.money import rub
-from credit7_web.servicing.models import Operation, OperationKind
 from credit7_web.settings import Settings
 
 

@@ -12,10 +12,10 @@ from credit7_web.clock import Clock
 from credit7_web.documents import archive
 from credit7_web.documents.models import Document
 from credit7_web.identity.models import Borrower, Profile
+from credit7_web.ledger.models import Operation
 from credit7_web.lending import applications
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanStatus
 from credit7_web.servicing import debt
-from credit7_web.servicing.models import Operation
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,10 @@ from fractions import Fraction
 from sqlmodel import Session, col, select
 
 from credit7_web import tariff
+from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending.models import Loan
 from credit7_web.lending.pricing import charges_cap_kop, daily_interest_kop
 from credit7_web.money import round_half_up
-from credit7_web.servicing.models import Operation, OperationKind
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from credit7_web.documents.models import Document
 from credit7_web.identity.models import PassportPhoto
+from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending.models import (
     ApplicationStatus,
     BindingStatus,
@@ -37,7 +38,6 @@ from credit7_web.russian import format_date
 from credit7_web.sandbox.acquirer_pages import form_token
 from credit7_web.sandbox.business_date import clock_for
 from credit7_web.sandbox.models import SandboxAcquirerCard, SandboxAcquirerOrder
-from credit7_web.servicing.models import Operation, OperationKind
 from credit7_web.wiring import settings
 from state.apply import ApplyState, OfferView
 from state.cabinet import CabinetState

@@ -13,12 +13,12 @@ from credit7_web import tariff
 from credit7_web.clock import FixedClock
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import BindingResult
+from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending import cards
 from credit7_web.lending.models import BindingStatus, Card, CardBinding, CardStatus
 from credit7_web.sandbox import acquirer as acq
 from credit7_web.sandbox.acquirer import CardEntryError, SandboxAcquirer, check_card_entry
 from credit7_web.sandbox.models import SandboxAcquirerCard, SandboxAcquirerOrder
-from credit7_web.servicing.models import Operation, OperationKind
 from tests.factories import add_borrower
 
 RETURN_URL = "/cards/return"

@@ -19,7 +19,7 @@ from credit7_web.documents import contract as pdf_contract
 from credit7_web.documents.contract import ContractData, contract_pdf
 from credit7_web.documents.models import Document, DocumentKind
 from credit7_web.identity.models import Borrower, Profile
-from credit7_web.lending import pricing
+from credit7_web.lending import contracts, pricing
 from credit7_web.lending.models import Card, Loan, LoanApplication
 from credit7_web.settings import Settings
 from tests.factories import add_borrower
@@ -274,7 +274,7 @@ def test_contract_data_from_records() -> None:
         reg_address="г. Москва, Тверская ул., д. 1",
     )
     offer = pricing.quote(5_000_00, 14, START, first_loan=True)
-    data = pdf_contract.conditions(
+    data = contracts.build_conditions(
         number="C7-9",
         signing_date=START,
         borrower=borrower,
@@ -287,7 +287,7 @@ def test_contract_data_from_records() -> None:
     assert data.psk_percent == offer.psk_percent
     assert "Петрова Анна" in all_text(contract_pdf(data))
     with pytest.raises(ValueError, match="reg_address"):
-        pdf_contract.conditions(
+        contracts.build_conditions(
             number="C7-9",
             signing_date=START,
             borrower=borrower,

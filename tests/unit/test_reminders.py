@@ -11,13 +11,14 @@ from sqlmodel import Session, select
 from credit7_web import tariff, wiring
 from credit7_web.clock import FixedClock
 from credit7_web.identity.models import Borrower, BorrowerStatus
+from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending.models import Card, Loan, LoanApplication, LoanStatus
 from credit7_web.money import rub
 from credit7_web.sandbox import business_date
 from credit7_web.sandbox.models import SmsMessage
 from credit7_web.sandbox.sms import SandboxSms, outbox
 from credit7_web.servicing import reminders
-from credit7_web.servicing.models import Operation, OperationKind, Reminder
+from credit7_web.servicing.models import Reminder
 from web import jobs
 
 PHONE = "9001234567"
