@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from pages.components import page
-from state.sandbox import SandboxSmsState
-from state.sandbox_clock import STEPS, SandboxClockState
+from state.sandbox import SmsOutboxState
+from state.sandbox_clock import STEPS, BusinessDateState
 
 OFF = "Песочница выключена: здесь работают настоящие шлюзы."
 
@@ -20,7 +20,7 @@ def _message(m) -> rx.Component:
 
 
 def sms_outbox() -> rx.Component:
-    s = SandboxSmsState
+    s = SmsOutboxState
     return page(
         rx.cond(
             s.enabled,
@@ -54,7 +54,7 @@ def sms_outbox() -> rx.Component:
 
 
 def business_clock() -> rx.Component:
-    s = SandboxClockState
+    s = BusinessDateState
     return page(
         rx.cond(
             s.enabled,

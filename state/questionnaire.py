@@ -34,10 +34,9 @@ class QuestionnaireState(FormMixin, rx.State):
         self.reset()  # nothing typed by a previous borrower of this tab survives
         if not _filling(me):
             return rx.redirect(urls.CABINET)
-        profile = questionnaire.profile_of(me.db, me.id)
+        profile = questionnaire.resume(me.db, me.id)
         self.step = min(profile.step, LAST_STEP)
         self.values = questionnaire.shown_values(profile)
-        me.db.commit()
         self.same_address = self.values.get("res_same_as_reg", "on") == "on"
         self.loaded = True
         return None

@@ -20,7 +20,7 @@ class SmsRow:
     text: str
 
 
-class SandboxSmsState(rx.State):
+class SmsOutboxState(rx.State):
     """The SMS outbox. Shown only while the sandbox gateways are active."""
 
     enabled: bool = False

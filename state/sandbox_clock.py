@@ -14,7 +14,7 @@ from credit7_web.sandbox import business_date
 STEPS = (1, 3, 7, 30)
 
 
-class SandboxClockState(rx.State):
+class BusinessDateState(rx.State):
     enabled: bool = False
     today: str = ""
     shift: int = 0

@@ -29,17 +29,17 @@ from web.routes import http_app
 
 def _add_sandbox_pages(app: rx.App) -> None:
     from pages.sandbox import business_clock, sms_outbox
-    from state.sandbox import SandboxSmsState
-    from state.sandbox_clock import SandboxClockState
+    from state.sandbox import SmsOutboxState
+    from state.sandbox_clock import BusinessDateState
 
     app.add_page(
-        sms_outbox, route=urls.SANDBOX_SMS, title="SMS — песочница", on_load=SandboxSmsState.load
+        sms_outbox, route=urls.SANDBOX_SMS, title="SMS — песочница", on_load=SmsOutboxState.load
     )
     app.add_page(
         business_clock,
         route=urls.SANDBOX_CLOCK,
         title="Рабочая дата — песочница",
-        on_load=SandboxClockState.load,
+        on_load=BusinessDateState.load,
     )
 
 

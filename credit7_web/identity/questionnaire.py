@@ -61,6 +61,13 @@ def profile_of(db: Session, borrower_id: int) -> Profile:
     return profile
 
 
+def resume(db: Session, borrower_id: int) -> Profile:
+    """The questionnaire where the borrower left it (an empty one is made the first time)."""
+    profile = profile_of(db, borrower_id)
+    db.commit()
+    return profile
+
+
 def draft(profile: Profile) -> dict[str, str]:
     """What the borrower typed so far, field by field, as they typed it."""
     try:

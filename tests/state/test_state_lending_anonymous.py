@@ -1,6 +1,6 @@
 """Without a live session, the lending handlers do nothing and give nothing away.
 
-Every ApplyState, CabinetState and SandboxClockState handler is sent by an anonymous tab and by
+Every ApplyState, CabinetState and BusinessDateState handler is sent by an anonymous tab and by
 a tab whose session died (signed out, expired, idle) while it showed a contract. Meanwhile
 borrower A has a contract waiting for the signature with a valid SMS code out, and borrower C
 has an application waiting for its decision: a handler that skipped the session check would
@@ -23,7 +23,7 @@ from credit7_web.identity import sessions
 from credit7_web.lending.models import ApplicationStatus, LoanApplication, LoanStatus
 from state.apply import ApplyState, OfferView
 from state.cabinet import CabinetState
-from state.sandbox_clock import SandboxClockState
+from state.sandbox_clock import BusinessDateState
 from tests.state.harness import (
     CLOCK,
     PHONE,
@@ -89,9 +89,9 @@ CALLS = [
     Call(CabinetState, "logout", nothing, TO_LOGOUT, frozenset({"authsession"})),
     # The sandbox clock is a public sandbox page (like /sandbox/sms): it shows only the date,
     # and its buttons move the shared business date, the one row they may touch.
-    Call(SandboxClockState, "load", nothing, None),
-    Call(SandboxClockState, "move", lambda: {"days": 1}, None, frozenset({"sandboxsetting"})),
-    Call(SandboxClockState, "reset_clock", nothing, None, frozenset({"sandboxsetting"})),
+    Call(BusinessDateState, "load", nothing, None),
+    Call(BusinessDateState, "move", lambda: {"days": 1}, None, frozenset({"sandboxsetting"})),
+    Call(BusinessDateState, "reset_clock", nothing, None, frozenset({"sandboxsetting"})),
 ]
 
 

@@ -20,7 +20,7 @@ from credit7_web.identity.models import PassportPhoto
 from credit7_web.money import rub
 from credit7_web.wiring import settings
 from state.apply import ApplyState
-from state.sandbox_clock import SandboxClockState
+from state.sandbox_clock import BusinessDateState
 from tests.state.harness import Browser, all_rows, make_borrower, sign_in, snapshot_all
 from tests.state.lending_setup import APPLY, give_card, give_photo, jpeg, upload
 
@@ -303,11 +303,11 @@ async def test_upload_progress_is_a_percentage(
 async def test_the_clock_moves_only_by_its_four_buttons(
     browser: Browser, app_db: Engine, days: Any
 ) -> None:
-    await browser.send(SandboxClockState, "load")
-    today = browser.state(SandboxClockState).today
+    await browser.send(BusinessDateState, "load")
+    today = browser.state(BusinessDateState).today
     before = snapshot_all(app_db)
-    assert await browser.send(SandboxClockState, "move", days=days) == []
-    state = browser.state(SandboxClockState)
+    assert await browser.send(BusinessDateState, "move", days=days) == []
+    state = browser.state(BusinessDateState)
     assert (state.shift, state.today) == (0, today)
     assert snapshot_all(app_db) == before
     assert before["sandboxsetting"] == []
@@ -316,14 +316,14 @@ async def test_the_clock_moves_only_by_its_four_buttons(
 async def test_the_clock_buttons_move_it_and_reset_brings_it_back(
     browser: Browser, app_db: Engine
 ) -> None:
-    await browser.send(SandboxClockState, "load")
+    await browser.send(BusinessDateState, "load")
     for days, shift in ((1, 1), (3, 4), (7, 11), (30, 41)):
-        await browser.send(SandboxClockState, "move", days=days)
-        assert (browser.state(SandboxClockState).shift, browser.state(SandboxClockState).error) == (
+        await browser.send(BusinessDateState, "move", days=days)
+        assert (browser.state(BusinessDateState).shift, browser.state(BusinessDateState).error) == (
             shift,
             "",
         )
     assert snapshot_all(app_db)["sandboxsetting"] == [{"name": "clock_shift_days", "value": "41"}]
-    await browser.send(SandboxClockState, "reset_clock")
-    assert browser.state(SandboxClockState).shift == 0
+    await browser.send(BusinessDateState, "reset_clock")
+    assert browser.state(BusinessDateState).shift == 0
     assert snapshot_all(app_db)["sandboxsetting"] == [{"name": "clock_shift_days", "value": "0"}]

@@ -13,7 +13,7 @@ from credit7_web import wiring
 from credit7_web.settings import Settings
 from state.calculator import CalculatorState
 from state.register import RegisterState
-from state.sandbox import SandboxSmsState
+from state.sandbox import SmsOutboxState
 from tests.state.harness import CLOCK, OTHER_PHONE, PHONE, Browser, form, snapshot
 
 
@@ -41,8 +41,8 @@ async def test_the_sandbox_outbox_lists_the_newest_sms_first(
 ) -> None:
     for phone in (PHONE, OTHER_PHONE):
         await browser.send(RegisterState, "submit_phone", form=form(phone=phone, consent="on"))
-    assert await browser.send(SandboxSmsState, "load") == []
-    state = browser.state(SandboxSmsState)
+    assert await browser.send(SmsOutboxState, "load") == []
+    state = browser.state(SmsOutboxState)
     assert state.enabled is True
     assert [m.phone for m in state.messages] == ["+7 (900) 765-43-21", "+7 (900) 123-45-67"]
     assert all(m.text.startswith("Credit7: код для регистрации ") for m in state.messages)
@@ -54,11 +54,11 @@ async def test_without_the_sandbox_the_outbox_shows_nothing(
     browser: Browser, app_db: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await browser.send(RegisterState, "submit_phone", form=form(phone=PHONE, consent="on"))
-    await browser.send(SandboxSmsState, "load")
-    assert len(browser.state(SandboxSmsState).messages) == 1
+    await browser.send(SmsOutboxState, "load")
+    assert len(browser.state(SmsOutboxState).messages) == 1
     off = cache(lambda: Settings(secret_key=b"k", sandbox=False))
     monkeypatch.setattr(wiring, "settings", off)
-    await browser.send(SandboxSmsState, "load")
-    state = browser.state(SandboxSmsState)
+    await browser.send(SmsOutboxState, "load")
+    state = browser.state(SmsOutboxState)
     assert (state.enabled, state.messages) == (False, [])
     assert '"messages_rx_state_": []' in browser.deltas[-1]

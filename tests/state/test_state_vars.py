@@ -21,8 +21,8 @@ from state.login import LoginState
 from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
-from state.sandbox import SandboxSmsState
-from state.sandbox_clock import SandboxClockState
+from state.sandbox import SmsOutboxState
+from state.sandbox_clock import BusinessDateState
 from tests.state.harness import PHONE, Browser, form, sms_code
 
 FRONTEND: dict[type[BaseState], set[str]] = {
@@ -44,9 +44,9 @@ FRONTEND: dict[type[BaseState], set[str]] = {
         "offer",
         "signature_requested",
     },
-    SandboxClockState: {"enabled", "today", "shift", "error"},
+    BusinessDateState: {"enabled", "today", "shift", "error"},
     CalculatorState: {"due_dates"},
-    SandboxSmsState: {"enabled", "messages"},
+    SmsOutboxState: {"enabled", "messages"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
     LoginState: set(),
@@ -55,9 +55,9 @@ BACKEND: dict[type[BaseState], set[str]] = {
     QuestionnaireState: set(),
     CabinetState: set(),
     ApplyState: set(),
-    SandboxClockState: set(),
+    BusinessDateState: set(),
     CalculatorState: set(),
-    SandboxSmsState: set(),
+    SmsOutboxState: set(),
 }
 HANDLERS: dict[type[BaseState], set[str]] = {
     LoginState: {"load", "submit"},
@@ -69,9 +69,9 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     CabinetState: {"load", "logout"},
     ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}
     | {"upload_progressed", "bind_card", "submit", "watch_decision", "send_code", "sign"},
-    SandboxClockState: {"load", "move", "reset_clock"},
+    BusinessDateState: {"load", "move", "reset_clock"},
     CalculatorState: {"load"},
-    SandboxSmsState: {"load"},
+    SmsOutboxState: {"load"},
 }
 SECRET_WORDS = re.compile(
     r"code|token|ticket|passw|secret|hash|confirm|consent|proof|otp|session|cookie|key", re.I
