@@ -23,7 +23,7 @@ from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
 from web import redis_locks
-from web.jobs import reminder_loop
+from web.jobs import periodic_loop
 from web.routes import http_app
 
 
@@ -77,7 +77,7 @@ def build(settings: Settings) -> rx.App:
     app.add_page(personal_data, route=urls.PERSONAL_DATA, title="Персональные данные")
     if settings.sandbox:
         _add_sandbox_pages(app)
-    app.register_lifespan_task(reminder_loop)
+    app.register_lifespan_task(periodic_loop)
     return app
 
 

@@ -1,13 +1,16 @@
-"""Scheduled work in the app process: payment reminders, every few minutes.
+"""Scheduled work in the app process: every periodic job, run every few minutes.
 
-Every worker runs the loop; the Reminder table's unique key makes each SMS go out once.
-Operators can run the same job by hand: `python -m web.jobs`.
+Every worker runs the loop; each job is idempotent (payment reminders have a unique key per loan,
+kind and due date), so a job that two workers run at once still acts once.
+Operators can run every job once by hand: `python -m web.jobs`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from credit7_web import wiring
 from credit7_web.servicing import reminders
@@ -16,19 +19,38 @@ INTERVAL_S = 300
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A job: what it is called in the log, and one run of it (returns how much it did)."""
+
+    name: str
+    run: Callable[[], int]
+
+
 def send_reminders() -> int:
     with wiring.unit() as u:
         return reminders.send_due_reminders(u.db, u.clock, u.sms)
 
 
-async def reminder_loop() -> None:
-    while True:
+PERIODIC = (Periodic("payment reminders", send_reminders),)
+
+
+def run_all() -> dict[str, int]:
+    """One run of every job; a failing job is logged and does not stop the others."""
+    done = {}
+    for job in PERIODIC:
         try:
-            sent = await asyncio.to_thread(send_reminders)
-            if sent:
-                log.info("payment reminders sent: %s", sent)
+            done[job.name] = job.run()
         except Exception:
-            log.exception("payment reminders failed; retrying at the next run")
+            log.exception("%s failed; retrying at the next run", job.name)
+    return done
+
+
+async def periodic_loop() -> None:
+    while True:
+        for name, count in (await asyncio.to_thread(run_all)).items():
+            if count:
+                log.info("%s: %s", name, count)
         await asyncio.sleep(INTERVAL_S)
 
 
