@@ -121,6 +121,17 @@ def authenticate(
 
     Slow (bcrypt): call it off the event loop.
     """
+    missing = {
+        name: message
+        for name, value, message in (
+            ("login", login_text, "Введите логин"),
+            ("password", password, "Введите пароль"),
+            ("code", code, "Введите шесть цифр из приложения"),
+        )
+        if not value.strip()
+    }
+    if missing:
+        raise Refusal(missing)
     now = clock.now()
     login = login_text.strip().lower()
     operator = find(db, login) if LOGIN.fullmatch(login) else None
