@@ -111,6 +111,7 @@ def disable_operator(db: Session, clock: Clock, login: str) -> Operator:
             before={"disabled": False}, after={"disabled": True},
         )  # fmt: skip
         db.commit()
+        db.refresh(operator)
     return operator
 
 
