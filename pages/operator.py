@@ -32,7 +32,7 @@ def _frame(header: rx.Component, *children: rx.Component, title: str) -> rx.Comp
 def console_page(state: type[ConsoleMixin], *children: rx.Component, title: str) -> rx.Component:
     """A console page: who is signed in, the sections of their role, «Выйти»."""
     header = rx.fragment(
-        rx.link(rx.heading(BRAND, size="4"), href=urls.OPERATOR, underline="none"),
+        rx.link(rx.text(BRAND, size="4", weight="bold"), href=urls.OPERATOR, underline="none"),
         rx.el.nav(
             rx.foreach(state.sections, lambda s: rx.link(s.title, href=s.url)),
             aria_label="Разделы консоли",
@@ -52,7 +52,7 @@ def console_page(state: type[ConsoleMixin], *children: rx.Component, title: str)
 def operator_login() -> rx.Component:
     S = OperatorLoginState
     return _frame(
-        rx.heading(BRAND, size="4"),
+        rx.text(BRAND, size="4", weight="bold"),
         card(
             form_error(S.errors),
             rx.form(
