@@ -106,11 +106,14 @@ def document(request: Request) -> Response:
         found = archive.read_document(u.db, u.settings, borrower_id, int(raw))
     if found is None:
         return _not_found()
-    _, pdf = found
+    return _pdf(found[1], raw)
+
+
+def _pdf(pdf: bytes, raw_id: str) -> Response:
     return Response(
         pdf,
         media_type="application/pdf",
-        headers=PRIVATE | {"Content-Disposition": f'inline; filename="credit7-{raw}.pdf"'},
+        headers=PRIVATE | {"Content-Disposition": f'inline; filename="credit7-{raw_id}.pdf"'},
     )
 
 
@@ -187,13 +190,7 @@ def operator_document(request: Request) -> Response:
         return _not_found()
     with wiring.unit() as u:
         pdf = search.document_file(u.db, u.settings, int(raw))
-    if pdf is None:
-        return _not_found()
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers=PRIVATE | {"Content-Disposition": f'inline; filename="credit7-{raw}.pdf"'},
-    )
+    return _not_found() if pdf is None else _pdf(pdf, raw)
 
 
 def http_app() -> Starlette:

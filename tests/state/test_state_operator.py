@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from credit7_web import urls, wiring
 from credit7_web.backoffice import sessions as operator_sessions
 from credit7_web.backoffice.models import AuditEntry, OperatorSession, Role
+from credit7_web.documents.models import Document
 from credit7_web.identity.models import PassportPhoto, PhotoReview
 from state.apply import ApplyState
 from state.operator_audit import AuditLogState
@@ -24,7 +25,7 @@ from state.operator_search import BorrowerSearchState
 from tests.operator_setup import OPERATOR_PASSWORD, add_operator, code_at
 from tests.state.harness import CLOCK, PHONE, Browser, all_rows, form, make_borrower, sign_in
 from tests.state.harness import snapshot_all as snapshot
-from tests.state.lending_setup import cookie, give_photo, http_client
+from tests.state.lending_setup import cookie, give_offer, give_photo, http_client
 from tests.state.operator_setup import as_operator, operator_token
 
 REASON = "Паспорт не читается: переснимите при дневном свете"
@@ -298,3 +299,23 @@ def test_logout_ends_the_operator_session(app_db: Engine, tokens: dict[str, str]
         assert (
             s.exec(select(AuditEntry.action).order_by(AuditEntry.id.desc())).first() == "signed_out"
         )  # type: ignore[union-attr]
+
+
+def test_the_operator_document_route_serves_operators_only(
+    app_db: Engine, borrower_id: int, tokens: dict[str, str]
+) -> None:
+    give_offer(app_db, borrower_id)
+    [document] = all_rows(app_db, Document)
+    path = urls.operator_document_file(document.id)
+    with http_client() as client:
+        shown = client.get(path, headers={"cookie": f"c7_operator={tokens['support']}"})
+        assert shown.status_code == 200 and shown.content.startswith(b"%PDF")
+        assert client.get(path, headers=cookie(sign_in(app_db, borrower_id))).status_code == 404
+        assert client.get(path).status_code == 404
+        assert (
+            client.get(
+                urls.operator_document_file(document.id + 1),
+                headers={"cookie": f"c7_operator={tokens['support']}"},
+            ).status_code
+            == 404
+        )
