@@ -307,8 +307,9 @@ def test_the_operator_document_route_serves_operators_only(
     give_offer(app_db, borrower_id)
     [document] = all_rows(app_db, Document)
     path = urls.operator_document_file(document.id)
+    support = {"cookie": f"c7_operator={tokens['support']}"}
     with http_client() as client:
-        shown = client.get(path, headers={"cookie": f"c7_operator={tokens['support']}"})
+        shown = client.get(path, headers=support)
         assert shown.status_code == 200 and shown.content.startswith(b"%PDF")
         assert client.get(path, headers=cookie(sign_in(app_db, borrower_id))).status_code == 404
         assert client.get(path).status_code == 404
