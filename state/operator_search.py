@@ -72,8 +72,12 @@ class BorrowerSearchState(ConsoleMixin, FormMixin, rx.State):
 
     @rx.event
     @operator(SEARCH.role)
-    def search(self, me: OperatorCaller, form: dict):
+    async def search(self, me: OperatorCaller, form: dict):
+        if self.busy:
+            return
         self._forget()
+        self.busy = True  # the button shows it is busy until the answer
+        yield
         try:
             found = search.borrower_file(me.db, me.clock, me.id, text(form, "phone", 40))
         except Refusal as error:

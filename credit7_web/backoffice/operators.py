@@ -86,9 +86,13 @@ def create_operator(
         db.add(operator)
         db.flush()
         audit.record(
-            db, clock, None, audit.Action.OPERATOR_CREATED, f"operator:{operator.id}",
+            db,
+            clock,
+            None,
+            audit.Action.OPERATOR_CREATED,
+            f"operator:{operator.id}",
             after={"login": login, "role": role},
-        )  # fmt: skip
+        )
         db.commit()
     except IntegrityError:
         db.rollback()
@@ -107,9 +111,14 @@ def disable_operator(db: Session, clock: Clock, login: str) -> Operator:
         db.add(operator)
         sessions.revoke_all_pending(db, clock, operator.id)
         audit.record(
-            db, clock, None, audit.Action.OPERATOR_DISABLED, f"operator:{operator.id}",
-            before={"disabled": False}, after={"disabled": True},
-        )  # fmt: skip
+            db,
+            clock,
+            None,
+            audit.Action.OPERATOR_DISABLED,
+            f"operator:{operator.id}",
+            before={"disabled": False},
+            after={"disabled": True},
+        )
         db.commit()
         db.refresh(operator)
     return operator
