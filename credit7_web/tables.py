@@ -1,5 +1,6 @@
 """Every table of the app, so the metadata Alembic compares with the database is complete."""
 
+from credit7_web.backoffice.models import AuditEntry, Operator, OperatorSession
 from credit7_web.documents.models import Document
 from credit7_web.identity.models import (
     AuthSession,
@@ -20,6 +21,7 @@ from credit7_web.sandbox.models import (
 from credit7_web.servicing.models import Reminder
 
 __all__ = [
+    "AuditEntry",
     "AuthSession",
     "Borrower",
     "Card",
@@ -30,6 +32,8 @@ __all__ = [
     "LoginThrottle",
     "OneTimeCode",
     "Operation",
+    "Operator",
+    "OperatorSession",
     "PassportPhoto",
     "Profile",
     "Reminder",

@@ -21,12 +21,24 @@ PERSONAL_DATA = "/documents/personal-data"
 SANDBOX_SMS = "/sandbox/sms"
 SANDBOX_CLOCK = "/sandbox/clock"
 
+# The operator console (its own sign-in, its own cookie).
+OPERATOR = "/operator"
+OPERATOR_LOGIN = "/operator/login"
+OPERATOR_IDENTIFICATION = "/operator/identification"
+OPERATOR_SEARCH = "/operator/search"
+OPERATOR_AUDIT = "/operator/audit"
+# Wired after the deletion/restoration branch merges: OPERATOR_DELETIONS, OPERATOR_RESTORATIONS.
+
 # HTTP routes (plain Starlette, not pages).
 AUTH_CLAIM = "/auth/claim"
 AUTH_LOGOUT = "/auth/logout"
 CARD_RETURN = "/cards/return"
 DOCUMENT_FILE = "/files/documents/{document_id}"
 PHOTO_FILE = "/files/kyc/{photo_id}"
+OPERATOR_CLAIM = "/operator/claim"
+OPERATOR_LOGOUT = "/operator/logout"
+OPERATOR_PHOTO_FILE = "/operator/files/kyc/{photo_id}"
+OPERATOR_DOCUMENT_FILE = "/operator/files/documents/{document_id}"
 
 # Pages a borrower may be sent on to after signing in: `next` names one of these or nothing.
 AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE})
@@ -39,6 +51,14 @@ def document_file(document_id: int) -> str:
 
 def photo_file(photo_id: int) -> str:
     return PHOTO_FILE.format(photo_id=photo_id)
+
+
+def operator_photo_file(photo_id: int) -> str:
+    return OPERATOR_PHOTO_FILE.format(photo_id=photo_id)
+
+
+def operator_document_file(document_id: int) -> str:
+    return OPERATOR_DOCUMENT_FILE.format(document_id=document_id)
 
 
 def with_query(path: str, **params: object) -> str:

@@ -32,6 +32,15 @@ def _photo_step() -> rx.Component:
     return card(
         rx.heading("1. Фото с паспортом", size="4", as_="h2"),
         rx.cond(
+            S.photo_rejection != "",
+            rx.callout(
+                rx.text("Фото не принято: ", S.photo_rejection, " Загрузите новое фото."),
+                color_scheme="red",
+                role="alert",
+                data_testid="photo-rejected",
+            ),
+        ),
+        rx.cond(
             S.has_photo,
             rx.vstack(
                 _done("Фото загружено"),

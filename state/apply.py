@@ -77,6 +77,7 @@ class ApplyState(FormMixin, rx.State):
     stage: str = LOADING
     has_photo: bool = False
     photo_url: str = ""
+    photo_rejection: str = ""  # an operator's reason, until a new photo is uploaded
     has_card: bool = False
     card_label: str = ""
     card_notice: str = ""
@@ -116,8 +117,10 @@ class ApplyState(FormMixin, rx.State):
 
     def _show_prerequisites(self, me: Caller) -> None:
         photo = kyc.latest_photo(me.db, me.id)
-        self.has_photo = photo is not None
-        self.photo_url = urls.photo_file(photo.id or 0) if photo else ""
+        usable = photo is not None and kyc.is_usable(photo)
+        self.has_photo = usable
+        self.photo_url = urls.photo_file(photo.id or 0) if photo and usable else ""
+        self.photo_rejection = (photo.rejection_reason or "") if photo and not usable else ""
         card = cards.active_card(me.db, me.id)
         self.has_card = card is not None
         self.card_label = cards.card_label(card) if card else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,8 +11,10 @@ import reflex as rx
 
 from credit7_web import urls, wiring
 from credit7_web.clock import moscow_date
+from credit7_web.documents.models import Document
 from credit7_web.identity import sessions
 from credit7_web.identity.models import BorrowerStatus
+from credit7_web.ledger.models import Operation
 from credit7_web.lending import pricing
 from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
@@ -72,6 +75,27 @@ class OperationView:
 
 def _signed(kop: int) -> str:
     return ("+" if kop > 0 else "−") + rub(abs(kop))
+
+
+def document_views(documents: list[Document], url_of: Callable[[int], str]) -> list[DocumentView]:
+    return [
+        DocumentView(
+            title=d.title, url=url_of(d.id or 0), date=format_date(moscow_date(d.created_at))
+        )
+        for d in documents
+    ]
+
+
+def operation_views(operations: list[Operation]) -> list[OperationView]:
+    return [
+        OperationView(
+            date=format_date(o.business_date),
+            text=o.description,
+            amount=_signed(o.amount_kop),
+            kind=o.kind,
+        )
+        for o in operations
+    ]
 
 
 def _greeting(view: Dashboard) -> str:
@@ -138,23 +162,8 @@ class CabinetState(rx.State):
                 f"{rub(borrower.requested_amount_kop)} на {borrower.requested_term_days} дн."
             )
         self.pending = PENDING_TEXT.get(view.awaiting, "") if view.awaiting else ""
-        self.documents = [
-            DocumentView(
-                title=d.title,
-                url=urls.document_file(d.id or 0),
-                date=format_date(moscow_date(d.created_at)),
-            )
-            for d in view.documents
-        ]
-        self.operations = [
-            OperationView(
-                date=format_date(o.business_date),
-                text=o.description,
-                amount=_signed(o.amount_kop),
-                kind=o.kind,
-            )
-            for o in view.operations
-        ]
+        self.documents = document_views(view.documents, urls.document_file)
+        self.operations = operation_views(view.operations)
         if view.running is not None:
             self.loan = _loan_view(view.running, format_date(view.today))
             self.schedule = [

@@ -14,11 +14,23 @@ from pages.apply import apply
 from pages.cabinet import cabinet
 from pages.info import gosuslugi, pay, personal_data
 from pages.landing import landing
+from pages.operator import (
+    audit_log,
+    borrower_search,
+    console_home,
+    identification_queue,
+    operator_login,
+)
 from pages.questionnaire import questionnaire
 from state.apply import ApplyState
 from state.cabinet import CabinetState
 from state.calculator import CalculatorState
 from state.login import LoginState
+from state.operator_audit import AuditLogState
+from state.operator_console import ConsoleHomeState
+from state.operator_identification import IdentificationState
+from state.operator_login import OperatorLoginState
+from state.operator_search import BorrowerSearchState
 from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
@@ -41,6 +53,40 @@ def _add_sandbox_pages(app: rx.App) -> None:
         title="Рабочая дата — песочница",
         on_load=BusinessDateState.load,
     )
+
+
+def _add_operator_console(app: rx.App) -> None:
+    app.add_page(
+        operator_login,
+        route=urls.OPERATOR_LOGIN,
+        title="Вход для сотрудников — Credit7",
+        on_load=OperatorLoginState.load,
+    )
+    app.add_page(
+        console_home,
+        route=urls.OPERATOR,
+        title="Консоль оператора — Credit7",
+        on_load=ConsoleHomeState.load,
+    )
+    app.add_page(
+        identification_queue,
+        route=urls.OPERATOR_IDENTIFICATION,
+        title="Идентификация — консоль Credit7",
+        on_load=IdentificationState.load,
+    )
+    app.add_page(
+        borrower_search,
+        route=urls.OPERATOR_SEARCH,
+        title="Поиск клиента — консоль Credit7",
+        on_load=BorrowerSearchState.load,
+    )
+    app.add_page(
+        audit_log,
+        route=urls.OPERATOR_AUDIT,
+        title="Журнал действий — консоль Credit7",
+        on_load=AuditLogState.load,
+    )
+    # The deletion and restoration queues are added here after that branch merges.
 
 
 def build(settings: Settings) -> rx.App:
@@ -75,6 +121,7 @@ def build(settings: Settings) -> rx.App:
     app.add_page(pay, route=urls.PAY, title="Внести платёж — Credit7")
     app.add_page(gosuslugi, route=urls.GOSUSLUGI, title="Госуслуги — Credit7")
     app.add_page(personal_data, route=urls.PERSONAL_DATA, title="Персональные данные")
+    _add_operator_console(app)
     if settings.sandbox:
         _add_sandbox_pages(app)
     app.register_lifespan_task(periodic_loop)

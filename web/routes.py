@@ -1,5 +1,6 @@
-"""Plain HTTP routes: the session cookie (only HTTP can set an HttpOnly one), the acquirer's
-return address, and the borrower's own files (documents, passport photo), owner only.
+"""Plain HTTP routes: the session cookies (only HTTP can set an HttpOnly one), the acquirer's
+return address, the borrower's own files (documents, passport photo), owner only, and the same
+files for operators (the passport photo for the identification role only).
 
 The handlers are plain functions: Starlette runs them in its thread pool, so their database work
 never holds up the event loop that carries every borrower's websocket."""
@@ -14,6 +15,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from credit7_web import urls, wiring
+from credit7_web.backoffice import identification, search
+from credit7_web.backoffice import sessions as operator_sessions
+from credit7_web.backoffice.models import Operator, Role
 from credit7_web.documents import archive
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import valid_order_id
@@ -102,11 +106,14 @@ def document(request: Request) -> Response:
         found = archive.read_document(u.db, u.settings, borrower_id, int(raw))
     if found is None:
         return _not_found()
-    _, pdf = found
+    return _pdf(found[1], raw)
+
+
+def _pdf(pdf: bytes, raw_id: str) -> Response:
     return Response(
         pdf,
         media_type="application/pdf",
-        headers=PRIVATE | {"Content-Disposition": f'inline; filename="credit7-{raw}.pdf"'},
+        headers=PRIVATE | {"Content-Disposition": f'inline; filename="credit7-{raw_id}.pdf"'},
     )
 
 
@@ -122,6 +129,70 @@ def passport_photo(request: Request) -> Response:
     return Response(data, media_type="image/jpeg", headers=PRIVATE)
 
 
+def _operator(request: Request) -> Operator | None:
+    """The operator of the operator cookie (never the borrower's), or None."""
+    token = request.cookies.get(operator_sessions.OPERATOR_COOKIE)
+    if not token:
+        return None
+    with wiring.unit() as u:
+        return operator_sessions.resolve(u.db, u.clock, token)
+
+
+def operator_claim(request: Request) -> RedirectResponse:
+    """Trade the operator's sign-in ticket for the operator cookie (as `claim` for borrowers)."""
+    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+        return RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
+    ticket = request.query_params.get("ticket", "")[:100]
+    with wiring.unit() as u:
+        token = operator_sessions.claim(u.db, u.clock, ticket) if ticket else None
+    if token is None:
+        return RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
+    response = RedirectResponse(urls.OPERATOR, status_code=303)
+    response.set_cookie(
+        operator_sessions.OPERATOR_COOKIE,
+        token,
+        max_age=operator_sessions.SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+        path="/",
+    )
+    return response
+
+
+def operator_logout(request: Request) -> RedirectResponse:
+    token = request.cookies.get(operator_sessions.OPERATOR_COOKIE)
+    if token:
+        with wiring.unit() as u:
+            operator_sessions.sign_out(u.db, u.clock, token)
+    response = RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
+    response.delete_cookie(
+        operator_sessions.OPERATOR_COOKIE, path="/", httponly=True, samesite="strict"
+    )
+    return response
+
+
+def operator_photo(request: Request) -> Response:
+    operator = _operator(request)
+    raw = request.path_params["photo_id"]
+    if operator is None or operator.role != Role.IDENTIFICATION or not raw.isdigit():
+        return _not_found()
+    with wiring.unit() as u:
+        data = identification.photo_file(u.db, u.settings, int(raw))
+    if data is None:
+        return _not_found()
+    return Response(data, media_type="image/jpeg", headers=PRIVATE)
+
+
+def operator_document(request: Request) -> Response:
+    raw = request.path_params["document_id"]
+    if _operator(request) is None or not raw.isdigit():
+        return _not_found()
+    with wiring.unit() as u:
+        pdf = search.document_file(u.db, u.settings, int(raw))
+    return _not_found() if pdf is None else _pdf(pdf, raw)
+
+
 def http_app() -> Starlette:
     return Starlette(
         routes=[
@@ -130,6 +201,10 @@ def http_app() -> Starlette:
             Route(urls.CARD_RETURN, card_return, methods=["GET"]),
             Route(urls.DOCUMENT_FILE, document, methods=["GET"]),
             Route(urls.PHOTO_FILE, passport_photo, methods=["GET"]),
+            Route(urls.OPERATOR_CLAIM, operator_claim, methods=["GET"]),
+            Route(urls.OPERATOR_LOGOUT, operator_logout, methods=["GET", "POST"]),
+            Route(urls.OPERATOR_PHOTO_FILE, operator_photo, methods=["GET"]),
+            Route(urls.OPERATOR_DOCUMENT_FILE, operator_document, methods=["GET"]),
             *wiring.sandbox_routes(),
         ]
     )

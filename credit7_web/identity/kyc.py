@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from credit7_web.clock import Clock
 from credit7_web.errors import Refusal
-from credit7_web.identity.models import PassportPhoto
+from credit7_web.identity.models import PassportPhoto, PhotoReview
 from credit7_web.private_files import PrivateFolder
 from credit7_web.settings import Settings
 
@@ -178,6 +178,18 @@ def latest_photo(db: Session, borrower_id: int) -> PassportPhoto | None:
         .order_by(col(PassportPhoto.uploaded_at).desc(), col(PassportPhoto.id).desc())
     )
     return db.exec(query).first()
+
+
+def is_usable(photo: PassportPhoto) -> bool:
+    """A photo counts for applying unless an operator rejected it; scoring does not wait for a
+    review, and a rejected one counts as none until the borrower uploads a new one."""
+    return photo.review != PhotoReview.REJECTED
+
+
+def usable_photo(db: Session, borrower_id: int) -> PassportPhoto | None:
+    """The latest photo, if it counts."""
+    photo = latest_photo(db, borrower_id)
+    return photo if photo is not None and is_usable(photo) else None
 
 
 def read_photo(db: Session, settings: Settings, borrower_id: int, photo_id: int) -> bytes | None:

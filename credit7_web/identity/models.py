@@ -11,6 +11,8 @@ from enum import StrEnum
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
+from credit7_web.identity.session_rows import SessionColumns
+
 
 class BorrowerStatus(StrEnum):
     """Where a borrower stands: the questionnaire is filled before anything else."""
@@ -61,18 +63,11 @@ class Profile(SQLModel, table=True):
     completed_at: NaiveDatetime | None = None
 
 
-class AuthSession(SQLModel, table=True):
+class AuthSession(SessionColumns, table=True):
     """A sign-in. The ticket (one use, one minute) is traded for the cookie token; both hashed."""
 
     id: int | None = Field(default=None, primary_key=True)
     borrower_id: int = Field(foreign_key="borrower.id", index=True)
-    ticket_hash: str | None = Field(default=None, max_length=64, unique=True)
-    token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
-    created_at: NaiveDatetime
-    claimed_at: NaiveDatetime | None = None
-    expires_at: NaiveDatetime
-    last_seen_at: NaiveDatetime
-    revoked_at: NaiveDatetime | None = None
 
 
 class OneTimeCode(SQLModel, table=True):
@@ -96,6 +91,14 @@ class LoginThrottle(SQLModel, table=True):
     locked_until: NaiveDatetime | None = None
 
 
+class PhotoReview(StrEnum):
+    """An operator's verdict on an identification photo; scoring does not wait for it."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"  # counts as no photo until a new one is uploaded
+
+
 class PassportPhoto(SQLModel, table=True):
     """The borrower holding the open passport; the file lives outside any public folder."""
 
@@ -107,3 +110,7 @@ class PassportPhoto(SQLModel, table=True):
     size_bytes: int
     sha256: str = Field(max_length=64)
     uploaded_at: NaiveDatetime
+    review: str = Field(default=PhotoReview.PENDING, max_length=10, index=True)
+    reviewed_by: int | None = Field(default=None, foreign_key="operator.id")
+    reviewed_at: NaiveDatetime | None = None
+    rejection_reason: str | None = Field(default=None, max_length=300)

@@ -1,121 +1,46 @@
-"""Sign-in sessions. A login makes a fresh row and a one-use ticket; the browser trades the
-ticket (within a minute) for the cookie token. Only SHA-256 hashes of both are stored, so a
-leaked table opens nothing, and no token ever outlives its row or is handed out twice.
-"""
+"""A borrower's sign-in sessions: the mechanics every session shares are in `session_rows`;
+here they run on the borrowers' own table and cookie."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from http.cookies import SimpleCookie
-
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session
 
 from credit7_web.clock import Clock
-from credit7_web.identity import hashing
+from credit7_web.identity import session_rows
 from credit7_web.identity.models import AuthSession, Borrower
 from credit7_web.settings import Settings
 
 SESSION_COOKIE = "c7_session"
-TICKET_TTL = timedelta(seconds=60)
-TOUCH_EVERY = timedelta(minutes=1)
+TICKET_TTL = session_rows.TICKET_TTL
 
 
 def open_session(db: Session, clock: Clock, settings: Settings, borrower_id: int) -> str:
     """A new session for a login (never a reused one); returns its one-use ticket."""
-    ticket = hashing.new_token()
-    now = clock.now()
-    db.add(
-        AuthSession(
-            borrower_id=borrower_id,
-            ticket_hash=hashing.token_hash(ticket),
-            created_at=now,
-            expires_at=now + timedelta(hours=settings.session_hours),
-            last_seen_at=now,
-        )
+    return session_rows.start(
+        db, clock, AuthSession, settings.session_hours, borrower_id=borrower_id
     )
-    db.commit()
-    return ticket
 
 
 def claim(db: Session, clock: Clock, settings: Settings, ticket: str) -> str | None:
     """Trade a fresh, unclaimed ticket for a new session token; None for anything else."""
-    if not ticket:
-        return None
-    row = db.exec(
-        select(AuthSession).where(AuthSession.ticket_hash == hashing.token_hash(ticket))
-    ).first()
-    now = clock.now()
-    if row is None or row.revoked_at is not None or row.claimed_at is not None:
-        return None
-    if now - row.created_at >= TICKET_TTL or now >= row.expires_at:
-        return None
-    token = hashing.new_token()
-    # Conditional update: of two racing claims only one finds the ticket still unclaimed.
-    claimed = db.exec(
-        update(AuthSession)
-        .where(
-            col(AuthSession.id) == row.id,
-            col(AuthSession.claimed_at).is_(None),
-            col(AuthSession.revoked_at).is_(None),
-        )
-        .values(
-            token_hash=hashing.token_hash(token),
-            ticket_hash=None,
-            claimed_at=now,
-            last_seen_at=now,
-        )
-    )
-    db.commit()
-    return token if claimed.rowcount == 1 else None
-
-
-def _live(row: AuthSession, now: datetime, settings: Settings) -> bool:
-    idle = timedelta(minutes=settings.session_idle_minutes)
-    return row.revoked_at is None and now < row.expires_at and now - row.last_seen_at < idle
+    del settings  # the row carries its own expiry
+    return session_rows.claim(db, clock, AuthSession, ticket)
 
 
 def resolve(db: Session, clock: Clock, settings: Settings, token: str) -> Borrower | None:
-    """The borrower behind a live session token, or None; keeps the session awake.
-
-    last_seen_at is written at most once a minute, so browsing does not write on every click.
-    """
-    if not token:
-        return None
-    row = db.exec(
-        select(AuthSession).where(AuthSession.token_hash == hashing.token_hash(token))
-    ).first()
-    now = clock.now()
-    if row is None or not _live(row, now, settings):
-        return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at = now
-        db.add(row)
-        db.commit()
-    return db.get(Borrower, row.borrower_id)
+    """The borrower behind a live session token, or None; keeps the session awake."""
+    row = session_rows.live(db, clock, AuthSession, token, settings.session_idle_minutes)
+    return db.get(Borrower, row.borrower_id) if row else None
 
 
 def revoke(db: Session, clock: Clock, token: str) -> None:
     """Sign out: the token stops working at once."""
-    if not token:
-        return
-    db.exec(
-        update(AuthSession)
-        .where(
-            col(AuthSession.token_hash) == hashing.token_hash(token),
-            col(AuthSession.revoked_at).is_(None),
-        )
-        .values(revoked_at=clock.now())
-    )
-    db.commit()
+    session_rows.revoke(db, clock, AuthSession, token)
 
 
 def revoke_all_pending(db: Session, clock: Clock, borrower_id: int) -> None:
     """Mark every session of a borrower revoked, inside the caller's transaction."""
-    db.exec(
-        update(AuthSession)
-        .where(col(AuthSession.borrower_id) == borrower_id, col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=clock.now(), ticket_hash=None)
-    )
+    session_rows.end_all(db, clock, AuthSession, AuthSession.borrower_id, borrower_id)
 
 
 def revoke_all(db: Session, clock: Clock, borrower_id: int) -> None:
@@ -126,10 +51,4 @@ def revoke_all(db: Session, clock: Clock, borrower_id: int) -> None:
 
 def token_from_cookies(cookie_header: str) -> str | None:
     """The session token in a Cookie header, or None (absent or unparseable)."""
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(cookie_header or "")
-    except Exception:
-        return None
-    morsel = jar.get(SESSION_COOKIE)
-    return morsel.value if morsel else None
+    return session_rows.cookie_value(cookie_header, SESSION_COOKIE)

@@ -79,7 +79,7 @@ def readiness(db: Session, borrower_id: int) -> Readiness:
     borrower = db.get(Borrower, borrower_id)
     return Readiness(
         profile_complete=borrower is not None and borrower.status == BorrowerStatus.ACTIVE,
-        has_photo=kyc.latest_photo(db, borrower_id) is not None,
+        has_photo=kyc.usable_photo(db, borrower_id) is not None,
         has_card=cards.active_card(db, borrower_id) is not None,
     )
 

@@ -99,12 +99,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 @pytest.fixture(scope="session")
-def app_url(
-    app_db_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Iterator[str]:
+def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app's CREDIT7_DATA_DIR: its files and its server key (`var/` in production)."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db_url: str, app_data_dir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    data_dir = tmp_path_factory.mktemp("data")
+    data_dir = app_data_dir
     env = os.environ | {
         "REFLEX_DB_URL": app_db_url,
         "CREDIT7_DATA_DIR": str(data_dir),

@@ -18,6 +18,11 @@ from state.apply import ApplyState
 from state.cabinet import CabinetState
 from state.calculator import CalculatorState
 from state.login import LoginState
+from state.operator_audit import AuditLogState
+from state.operator_console import ConsoleHomeState
+from state.operator_identification import IdentificationState
+from state.operator_login import OperatorLoginState
+from state.operator_search import BorrowerSearchState
 from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
@@ -25,6 +30,7 @@ from state.sandbox import SmsOutboxState
 from state.sandbox_clock import BusinessDateState
 from tests.state.harness import PHONE, Browser, form, sms_code
 
+CONSOLE = {"who", "role_title", "sections"}  # the console's frame, on every console page
 FRONTEND: dict[type[BaseState], set[str]] = {
     LoginState: {"errors", "busy", "notice"},
     RegisterState: {"errors", "busy", "step", "phone_display"},
@@ -33,6 +39,7 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     CabinetState: {"name", "phone", "requested", "pending", "loaded"}
     | {"loan", "schedule", "documents", "operations"},
     ApplyState: {"errors", "busy", "stage", "has_photo", "photo_url", "has_card", "card_label"}
+    | {"photo_rejection"}
     | {"card_notice", "card_failed", "upload_progress", "amount", "term", "amount_min"}
     | {
         "amount_max",
@@ -47,6 +54,12 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     BusinessDateState: {"enabled", "today", "shift", "error"},
     CalculatorState: {"due_dates"},
     SmsOutboxState: {"enabled", "messages"},
+    OperatorLoginState: {"errors", "busy"},
+    ConsoleHomeState: CONSOLE,
+    IdentificationState: CONSOLE | {"errors", "busy", "photo", "waiting", "notice"},
+    BorrowerSearchState: CONSOLE
+    | {"errors", "busy", "found", "person", "loans", "operations", "documents"},
+    AuditLogState: CONSOLE | {"entries"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
     LoginState: set(),
@@ -58,6 +71,11 @@ BACKEND: dict[type[BaseState], set[str]] = {
     BusinessDateState: set(),
     CalculatorState: set(),
     SmsOutboxState: set(),
+    OperatorLoginState: set(),
+    ConsoleHomeState: set(),
+    IdentificationState: set(),
+    BorrowerSearchState: set(),
+    AuditLogState: set(),
 }
 HANDLERS: dict[type[BaseState], set[str]] = {
     LoginState: {"load", "submit"},
@@ -72,6 +90,11 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     BusinessDateState: {"load", "move", "reset_clock"},
     CalculatorState: {"load"},
     SmsOutboxState: {"load"},
+    OperatorLoginState: {"load", "submit"},
+    ConsoleHomeState: {"load"},
+    IdentificationState: {"load", "confirm", "reject"},
+    BorrowerSearchState: {"load", "search"},
+    AuditLogState: {"load"},
 }
 SECRET_WORDS = re.compile(
     r"code|token|ticket|passw|secret|hash|confirm|consent|proof|otp|session|cookie|key", re.I

@@ -1,0 +1,57 @@
+"""The operator's sign-in: login, password and the code from the authenticator app.
+
+bcrypt is slow on purpose, so the check runs in a small pool of its own threads: the event loop
+that carries every websocket never waits for it, and a flood of sign-ins queues in the pool
+instead of taking every thread of the default one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import reflex as rx
+
+from credit7_web import urls, wiring
+from credit7_web.backoffice import operators
+from credit7_web.errors import Refusal
+from state.forms import FormMixin, secret, text
+from state.operator_caller import go_to_claim, operator_of
+
+_SIGN_IN_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="operator-sign-in")
+
+
+def _sign_in(login: str, password: str, code: str) -> str:
+    with wiring.unit() as u:
+        return operators.authenticate(u.db, u.clock, u.settings, login, password, code)
+
+
+class OperatorLoginState(FormMixin, rx.State):
+    @rx.event
+    def load(self):
+        self._ok()
+        with wiring.unit() as u:
+            if operator_of(self, u) is not None:
+                return rx.redirect(urls.OPERATOR)
+        return None
+
+    @rx.event
+    async def submit(self, form: dict):
+        if self.busy:
+            return
+        self.busy = True
+        self.errors = {}
+        yield
+        login, code = text(form, "login", 40), text(form, "code", 10)
+        loop = asyncio.get_running_loop()
+        try:
+            ticket = await loop.run_in_executor(
+                _SIGN_IN_POOL, _sign_in, login, secret(form, "password"), code
+            )
+        except Refusal as error:
+            self._fail(error)
+            return
+        finally:
+            self.busy = False
+        self._ok()
+        yield go_to_claim(ticket)
