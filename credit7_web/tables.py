@@ -4,16 +4,20 @@ from credit7_web.documents.models import Document
 from credit7_web.identity.models import (
     AuthSession,
     Borrower,
+    DeletionRequest,
+    GosuslugiSignup,
     LoginThrottle,
     OneTimeCode,
     PassportPhoto,
     Profile,
+    RestorationRequest,
 )
 from credit7_web.ledger.models import Operation
 from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
 from credit7_web.sandbox.models import (
     SandboxAcquirerCard,
     SandboxAcquirerOrder,
+    SandboxEsiaGrant,
     SandboxSetting,
     SmsMessage,
 )
@@ -24,7 +28,9 @@ __all__ = [
     "Borrower",
     "Card",
     "CardBinding",
+    "DeletionRequest",
     "Document",
+    "GosuslugiSignup",
     "Loan",
     "LoanApplication",
     "LoginThrottle",
@@ -33,8 +39,10 @@ __all__ = [
     "PassportPhoto",
     "Profile",
     "Reminder",
+    "RestorationRequest",
     "SandboxAcquirerCard",
     "SandboxAcquirerOrder",
+    "SandboxEsiaGrant",
     "SandboxSetting",
     "SmsMessage",
 ]

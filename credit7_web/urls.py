@@ -15,11 +15,15 @@ LOGIN = "/login"
 RECOVER = "/recover"
 CABINET = "/cabinet"
 APPLY = "/apply"
+PROFILE = "/profile"
 PAY = "/pay"
+FAQ = "/faq"
 GOSUSLUGI = "/gosuslugi"
+RESTORE = "/restore"
 PERSONAL_DATA = "/documents/personal-data"
 SANDBOX_SMS = "/sandbox/sms"
 SANDBOX_CLOCK = "/sandbox/clock"
+SANDBOX_ESIA = "/sandbox/esia"  # the sandbox Gosuslugi provider's base path
 
 # HTTP routes (plain Starlette, not pages).
 AUTH_CLAIM = "/auth/claim"
@@ -27,9 +31,11 @@ AUTH_LOGOUT = "/auth/logout"
 CARD_RETURN = "/cards/return"
 DOCUMENT_FILE = "/files/documents/{document_id}"
 PHOTO_FILE = "/files/kyc/{photo_id}"
+GOSUSLUGI_START = "/gosuslugi/start"
+GOSUSLUGI_CALLBACK = "/gosuslugi/callback"
 
 # Pages a borrower may be sent on to after signing in: `next` names one of these or nothing.
-AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE})
+AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE, PROFILE})
 NEXT_MAX = 200
 
 

@@ -23,6 +23,8 @@ from credit7_web.settings import Settings
 REGISTER = "register"
 RECOVER = "recover"
 SIGN = "sign"
+GOSUSLUGI = "gosuslugi"  # the phone Gosuslugi gave, confirmed before the account is made
+PHONE_CHANGE = "phone_change"  # the new phone of a signed-in borrower
 
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
