@@ -1,5 +1,6 @@
 """Plain HTTP routes: the session cookie (only HTTP can set an HttpOnly one), the acquirer's
-return address, and the borrower's own files (documents, passport photo), owner only.
+return address, the way to and back from Gosuslugi, and the borrower's own files (documents,
+passport photo), owner only.
 
 The handlers are plain functions: Starlette runs them in its thread pool, so their database work
 never holds up the event loop that carries every borrower's websocket."""
@@ -17,7 +18,7 @@ from credit7_web import urls, wiring
 from credit7_web.documents import archive
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import valid_order_id
-from credit7_web.identity import kyc, sessions
+from credit7_web.identity import gosuslugi, kyc, sessions
 from credit7_web.lending import cards
 
 PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -122,6 +123,37 @@ def passport_photo(request: Request) -> Response:
     return Response(data, media_type="image/jpeg", headers=PRIVATE)
 
 
+def gosuslugi_start(request: Request) -> RedirectResponse:
+    """To Gosuslugi's sign-in, the browser marked by a cookie that finds this sign-up again.
+
+    Lax, not Strict: the browser comes back from Gosuslugi's site, and must bring it along.
+    """
+    callback = f"{request.url.scheme}://{request.url.netloc}{urls.GOSUSLUGI_CALLBACK}"
+    with wiring.unit() as u:
+        token, target = gosuslugi.start(u.db, u.clock, u.esia, callback)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        gosuslugi.SIGNUP_COOKIE,
+        token,
+        max_age=int(gosuslugi.SIGNUP_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
+    return response
+
+
+def gosuslugi_callback(request: Request) -> RedirectResponse:
+    """Back from Gosuslugi: the sign-up reads the person (server to server) and the page shows
+    what came of it."""
+    token = request.cookies.get(gosuslugi.SIGNUP_COOKIE)
+    with wiring.unit() as u:
+        known = gosuslugi.come_back(u.db, u.clock, u.esia, token, str(request.url))
+    target = urls.GOSUSLUGI if known else urls.with_query(urls.GOSUSLUGI, lost=1)
+    return RedirectResponse(target, status_code=303)
+
+
 def http_app() -> Starlette:
     return Starlette(
         routes=[
@@ -130,6 +162,8 @@ def http_app() -> Starlette:
             Route(urls.CARD_RETURN, card_return, methods=["GET"]),
             Route(urls.DOCUMENT_FILE, document, methods=["GET"]),
             Route(urls.PHOTO_FILE, passport_photo, methods=["GET"]),
+            Route(urls.GOSUSLUGI_START, gosuslugi_start, methods=["GET"]),
+            Route(urls.GOSUSLUGI_CALLBACK, gosuslugi_callback, methods=["GET"]),
             *wiring.sandbox_routes(),
         ]
     )

@@ -98,7 +98,7 @@ class EsiaClient:
             documents = _elements(_get(client, path + "/docs", EMBED))
             addresses = _elements(_get(client, path + "/addrs", EMBED))
             contacts = _elements(_get(client, path + "/ctts", EMBED))
-        return _person(oid, person, documents, addresses, contacts)
+        return person_from(oid, person, documents, addresses, contacts)
 
 
 def _get(client: OAuth2Client, url: str, params: dict[str, str] | None = None) -> dict:
@@ -142,9 +142,10 @@ def _passport(documents: list[dict]) -> EsiaPassport | None:
     )
 
 
-def _person(
+def person_from(
     oid: str, person: dict, documents: list[dict], addresses: list[dict], contacts: list[dict]
 ) -> EsiaPerson:
+    """The person from Gosuslugi's JSON: the person, and the elements of docs, addrs and ctts."""
     return EsiaPerson(
         oid=oid,
         trusted=person.get("trusted") is True,

@@ -41,6 +41,7 @@ from credit7_web.russian import format_phone
 from credit7_web.settings import Settings
 
 SIGNUP_COOKIE = "c7_gosuslugi"
+MOBILE_PREFIX = "9"  # a Russian mobile is +7 9XX: SMS codes go nowhere else
 SIGNUP_TTL = timedelta(minutes=30)
 
 # What Gosuslugi may fill, in the questionnaire's order; everything else the person fills.
@@ -144,7 +145,7 @@ def start(db: Session, clock: Clock, esia: Esia, redirect_uri: str) -> tuple[str
     now = clock.now()
     db.exec(
         delete(GosuslugiSignup).where(
-            col(GosuslugiSignup.expires_at) < now, col(GosuslugiSignup.finished_at).is_(None)
+            col(GosuslugiSignup.expires_at) <= now, col(GosuslugiSignup.finished_at).is_(None)
         )
     )
     authorization = esia.authorization(redirect_uri)
@@ -239,6 +240,8 @@ def judge(db: Session, today: date, person: EsiaPerson) -> tuple[dict[str, str],
         phone = v.clean_phone(person.mobile or "")
     except Refusal:
         raise _Refusal(Refused.NO_PHONE) from None
+    if not phone.startswith(MOBILE_PREFIX):
+        raise _Refusal(Refused.NO_PHONE)
     if accounts.find_borrower(db, phone) is not None:
         raise _Refusal(
             Refused.REGISTERED,

@@ -14,6 +14,8 @@ phone supersedes an older one. Photos are checked and cleaned like the identific
 from __future__ import annotations
 
 import secrets
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -36,12 +38,20 @@ from credit7_web.private_files import PrivateFolder, digest
 from credit7_web.settings import Settings
 
 PHOTOS = PrivateFolder("restoration", "jpg")
+# A photo uploaded on the request page waits here until the request is sent (or an hour passes).
+STAGED = PrivateFolder("restoration-staged", "jpg")
+STAGED_TTL = timedelta(hours=1)
 REASON_MIN, REASON_MAX = 3, 300
 
 NOT_PENDING = "Заявка на восстановление уже рассмотрена или не найдена"
 NO_ACCOUNT = "С этим номером не найден удалённый аккаунт: заявку можно только отклонить"
 PHONE_TAKEN = "Этот номер уже занят другим аккаунтом: заявку можно только отклонить"
 REASON_NEEDED = f"Укажите причину отказа: от {REASON_MIN} до {REASON_MAX} символов"
+MISSING = {
+    "passport_photo": "Загрузите фото разворота паспорта с фотографией",
+    "selfie": "Загрузите селфи с паспортом в руке",
+}
+Staged = tuple[str, str]  # a staged photo's file name and SHA-256
 
 
 def phone_trace(settings: Settings, phone: str) -> str:
@@ -124,6 +134,39 @@ def request_restoration(
             (PHOTOS.path(settings) / name).unlink(missing_ok=True)
         raise
     db.refresh(request)
+    return request
+
+
+def stage_photo(settings: Settings, data: bytes, field: str) -> Staged:
+    """Check one photo as it is uploaded (its error goes beside its field) and keep it, cleaned,
+    until the request is sent: a page uploads its two photos one at a time."""
+    jpeg = _photo(data, field)
+    return STAGED.write(settings, jpeg), digest(jpeg)
+
+
+def request_staged(
+    db: Session,
+    clock: Clock,
+    settings: Settings,
+    phone_text: str,
+    passport_photo: Staged | None,
+    selfie: Staged | None,
+) -> RestorationRequest:
+    """`request_restoration` with the photos staged by `stage_photo`, which then go."""
+    staged = {"passport_photo": passport_photo, "selfie": selfie}
+    photos = {name: STAGED.read(settings, *s) if s else None for name, s in staged.items()}
+    missing = {name: MISSING[name] for name, data in photos.items() if data is None}
+    try:
+        clean_phone(phone_text)
+    except Refusal as error:
+        missing |= error.errors
+    if missing:
+        raise Refusal(missing)
+    request = request_restoration(
+        db, clock, settings, phone_text, photos["passport_photo"] or b"", photos["selfie"] or b""
+    )
+    for name, _ in filter(None, staged.values()):
+        (STAGED.path(settings) / name).unlink(missing_ok=True)
     return request
 
 
@@ -235,7 +278,13 @@ def files_of(settings: Settings, request: RestorationRequest) -> list[Path]:
 
 
 def erase_declined(db: Session, settings: Settings) -> None:
-    """Erase the photos and phone of every request decided against (rejected or superseded)."""
+    """Erase the photos and phone of every request decided against (rejected or superseded),
+    and photos staged on the request page but never sent."""
+    folder = STAGED.path(settings)
+    stale_before = time.time() - STAGED_TTL.total_seconds()
+    for path in folder.glob(f"*.{STAGED.suffix}") if folder.exists() else ():
+        if path.stat().st_mtime < stale_before:
+            path.unlink(missing_ok=True)
     declined = db.exec(
         select(RestorationRequest).where(
             col(RestorationRequest.status).in_(

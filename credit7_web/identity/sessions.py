@@ -124,12 +124,12 @@ def revoke_all(db: Session, clock: Clock, borrower_id: int) -> None:
     db.commit()
 
 
-def token_from_cookies(cookie_header: str) -> str | None:
-    """The session token in a Cookie header, or None (absent or unparseable)."""
+def token_from_cookies(cookie_header: str, name: str = SESSION_COOKIE) -> str | None:
+    """The token in a Cookie header (the session's, unless `name` says), or None."""
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(cookie_header or "")
     except Exception:
         return None
-    morsel = jar.get(SESSION_COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel else None

@@ -31,7 +31,7 @@ NOT_VERIFIED = "NOT_VERIFIED"
 
 
 @dataclass(frozen=True)
-class TestPerson:
+class Persona:
     """A person the sandbox provider can sign in as, with what the sign-up should make of them."""
 
     oid: str
@@ -88,7 +88,7 @@ def _person(last: str, first: str, middle: str, birth: str, gender: str, snils: 
 
 
 MOSCOW_UFMS = "Отделением УФМС России по г. Москве"
-CONFIRMED = TestPerson(
+CONFIRMED = Persona(
     "1000000001",
     "Подтверждённая учётная запись, паспорт проверен: анкета заполнится сама",
     _person("Смирнова", "Анна", "Викторовна", "12.04.1988", "F", "145-236-987 76", True),
@@ -99,7 +99,7 @@ CONFIRMED = TestPerson(
     ),
     _contacts("+7(916)5550101", "anna.smirnova@example.ru"),
 )
-SIMPLIFIED = TestPerson(
+SIMPLIFIED = Persona(
     "1000000002",
     "Упрощённая учётная запись (не подтверждена): отказ с причиной",
     _person("Кузнецов", "Дмитрий", "Олегович", "02.02.1990", "M", "156-347-298 88", False),
@@ -107,7 +107,7 @@ SIMPLIFIED = TestPerson(
     (_address("PRG", "г. Москва, ул. Лесная, д. 3, кв. 8"),),
     _contacts("+7(916)5550102"),
 )
-UNDER_18 = TestPerson(
+UNDER_18 = Persona(
     "1000000003",
     "Подтверждённая, но младше 18 лет: отказ с причиной",
     _person("Васильева", "Полина", "Андреевна", "15.06.2010", "F", "167-458-309 03", True),
@@ -115,7 +115,7 @@ UNDER_18 = TestPerson(
     (_address("PRG", "г. Москва, ул. Садовая, д. 5, кв. 1"),),
     _contacts("+7(916)5550103"),
 )
-SELF_BAN = TestPerson(
+SELF_BAN = Persona(
     "1000000004",
     "Подтверждённая; в бюро кредитных историй действует самозапрет: отказ при рассмотрении заявки",
     _person("Морозов", "Игорь", "Николаевич", "03.09.1985", "M", "178-569-410 29", True),
@@ -133,7 +133,7 @@ SELF_BAN = TestPerson(
     _contacts("+7(916)5550104", "igor.morozov@example.ru"),
 )
 # The number of the README's walk-through: register it by phone first to see this case.
-REGISTERED_PHONE = TestPerson(
+REGISTERED_PHONE = Persona(
     "1000000005",
     "Подтверждённая; телефон +7 (900) 123-45-67 уже зарегистрирован у нас: предложат войти",
     _person("Соколова", "Елена", "Ивановна", "21.11.1992", "F", "189-670-521 25", True),
@@ -141,7 +141,7 @@ REGISTERED_PHONE = TestPerson(
     (_address("PRG", "г. Москва, ул. Пятницкая, д. 2, кв. 4"),),
     _contacts("+7(900)1234567"),
 )
-PASSPORT_UNVERIFIED = TestPerson(
+PASSPORT_UNVERIFIED = Persona(
     "1000000006",
     "Подтверждённая, но паспорт ещё не проверен МВД: отказ с причиной",
     _person("Новиков", "Павел", "Сергеевич", "30.01.1979", "M", "190-781-632 92", True),
@@ -279,7 +279,7 @@ class SandboxEsia:
             "sbj_id": grant.oid,
         }
 
-    def person_for(self, token: str, oid: str) -> TestPerson | None:
+    def person_for(self, token: str, oid: str) -> Persona | None:
         """The person a live bearer token may read; None for any other token or person."""
         if not token:
             return None

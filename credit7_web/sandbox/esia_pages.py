@@ -32,7 +32,7 @@ from credit7_web.sandbox.esia import (
     Client,
     GrantError,
     SandboxEsia,
-    TestPerson,
+    Persona,
     authorization_problem,
     back_to_client,
 )
@@ -69,7 +69,7 @@ def esia_routes(db: SessionFactory, client: Client, clock: Clock | None = None) 
         with db() as session:
             return provider(session).exchange(client_id, secret, form)
 
-    def person_for(token: str, oid: str) -> TestPerson | None:
+    def person_for(token: str, oid: str) -> Persona | None:
         with db() as session:
             return provider(session).person_for(token, oid)
 
@@ -147,7 +147,7 @@ def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, st
     return form.get("client_id", ""), form.get("client_secret", "")
 
 
-def _shape(person: TestPerson, part: str) -> dict[str, Any]:
+def _shape(person: Persona, part: str) -> dict[str, Any]:
     if part == "person":
         return {"oid": person.oid, **person.person}
     elements = {"docs": person.documents, "addrs": person.addresses, "ctts": person.contacts}
