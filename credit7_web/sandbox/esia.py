@@ -149,8 +149,8 @@ PASSPORT_UNVERIFIED = Persona(
     (_address("PRG", "г. Москва, ул. Мясницкая, д. 9, кв. 2"),),
     _contacts("+7(916)5550106"),
 )
-TEST_PERSONS = (CONFIRMED, SIMPLIFIED, UNDER_18, SELF_BAN, REGISTERED_PHONE, PASSPORT_UNVERIFIED)
-BY_OID = {p.oid: p for p in TEST_PERSONS}
+PERSONAS = (CONFIRMED, SIMPLIFIED, UNDER_18, SELF_BAN, REGISTERED_PHONE, PASSPORT_UNVERIFIED)
+BY_OID = {p.oid: p for p in PERSONAS}
 
 
 class GrantError(Exception):

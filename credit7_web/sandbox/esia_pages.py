@@ -28,11 +28,11 @@ from credit7_web import urls
 from credit7_web.clock import Clock, SystemClock
 from credit7_web.sandbox.esia import (
     BY_OID,
-    TEST_PERSONS,
+    PERSONAS,
     Client,
     GrantError,
-    SandboxEsia,
     Persona,
+    SandboxEsia,
     authorization_problem,
     back_to_client,
 )
@@ -216,7 +216,7 @@ def sign_in_page(params: dict[str, str]) -> HTMLResponse:
         f"<li><strong>{escape(p.name)}</strong><p>{escape(p.outcome)}</p>"
         + _form(params, {"oid": p.oid, "action": "allow"}, f"Войти как {p.name}", "primary")
         + "</li>"
-        for p in TEST_PERSONS
+        for p in PERSONAS
     )
     body = (
         f"<h1>{escape(TITLE)}</h1>"
