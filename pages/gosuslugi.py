@@ -21,6 +21,7 @@ from pages.components import (
     password_fields,
     submit,
 )
+from pages.forms import sending_form
 from state.gosuslugi import GosuslugiState as S
 
 LABELS = {
@@ -158,8 +159,10 @@ def _form() -> rx.Component:
         ".",
         size="2",
     )
-    return rx.form(
-        rx.vstack(
+    return rx.box(
+        sending_form(
+            S,
+            S.submit,
             card(
                 rx.heading("Данные с Госуслуг", size="4", as_="h2"),
                 rx.text("Их подтвердило государство, поэтому изменить их здесь нельзя.", size="2"),
@@ -173,12 +176,7 @@ def _form() -> rx.Component:
                 form_error(S.errors),
                 submit("Получить код по SMS", S.busy),
             ),
-            spacing="4",
-            width="100%",
         ),
-        on_submit=[S.sending, S.submit],
-        reset_on_submit=False,
-        no_validate=True,
         width="100%",
         max_width="640px",
     )
@@ -187,30 +185,24 @@ def _form() -> rx.Component:
 def _code() -> rx.Component:
     return card(
         rx.heading("Подтвердите телефон", size="5", as_="h2"),
-        rx.form(
-            rx.vstack(
-                rx.text(
-                    "Мы отправили SMS с кодом на номер с Госуслуг ",
-                    rx.text.strong(S.phone_display),
-                    ".",
-                ),
-                code_field(S.errors),
-                form_error(S.errors),
-                submit("Подтвердить и создать аккаунт", S.busy),
-                rx.hstack(
-                    rx.button(
-                        "Отправить код ещё раз", type="button", variant="ghost", on_click=S.resend
-                    ),
-                    rx.button("Изменить ответы", type="button", variant="ghost", on_click=S.back),
-                    wrap="wrap",
-                ),
-                spacing="3",
-                width="100%",
+        sending_form(
+            S,
+            S.submit_code,
+            rx.text(
+                "Мы отправили SMS с кодом на номер с Госуслуг ",
+                rx.text.strong(S.phone_display),
+                ".",
             ),
-            on_submit=[S.sending, S.submit_code],
-            reset_on_submit=False,
-            no_validate=True,
-            width="100%",
+            code_field(S.errors),
+            form_error(S.errors),
+            submit("Подтвердить и создать аккаунт", S.busy),
+            rx.hstack(
+                rx.button(
+                    "Отправить код ещё раз", type="button", variant="ghost", on_click=S.resend
+                ),
+                rx.button("Изменить ответы", type="button", variant="ghost", on_click=S.back),
+                wrap="wrap",
+            ),
         ),
         max_width="560px",
     )

@@ -17,6 +17,7 @@ from pages.components import (
     password_fields,
     submit,
 )
+from pages.forms import sending_form
 from state.profile import ProfileState as S
 
 
@@ -38,19 +39,8 @@ def _cancel() -> rx.Component:
 
 
 def _form(*children: rx.Component, handler, label: str) -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            *children,
-            form_error(S.errors),
-            submit(label, S.busy),
-            _cancel(),
-            spacing="3",
-            width="100%",
-        ),
-        on_submit=[S.sending, handler],
-        reset_on_submit=False,
-        no_validate=True,
-        width="100%",
+    return sending_form(
+        S, handler, *children, form_error(S.errors), submit(label, S.busy), _cancel()
     )
 
 
@@ -81,29 +71,23 @@ def _phone_forms() -> rx.Component:
         handler=S.start_phone_change,
         label="Получить код",
     )
-    confirm = rx.form(
-        rx.vstack(
-            rx.text("Мы отправили SMS с кодом на номер ", rx.text.strong(S.new_phone_display)),
-            code_field(S.errors),
-            form_error(S.errors),
-            submit("Подтвердить новый номер", S.busy),
-            rx.hstack(
-                rx.button(
-                    "Отправить код ещё раз",
-                    type="button",
-                    variant="ghost",
-                    on_click=S.resend_phone_code,
-                ),
-                _cancel(),
-                wrap="wrap",
+    confirm = sending_form(
+        S,
+        S.confirm_phone_change,
+        rx.text("Мы отправили SMS с кодом на номер ", rx.text.strong(S.new_phone_display)),
+        code_field(S.errors),
+        form_error(S.errors),
+        submit("Подтвердить новый номер", S.busy),
+        rx.hstack(
+            rx.button(
+                "Отправить код ещё раз",
+                type="button",
+                variant="ghost",
+                on_click=S.resend_phone_code,
             ),
-            spacing="3",
-            width="100%",
+            _cancel(),
+            wrap="wrap",
         ),
-        on_submit=[S.sending, S.confirm_phone_change],
-        reset_on_submit=False,
-        no_validate=True,
-        width="100%",
     )
     return rx.match(S.editing, ("phone", start), ("phone_code", confirm), rx.fragment())
 

@@ -5,37 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from credit7_web import urls
-from credit7_web.identity import kyc
 from pages.components import card, error_text, form_error, page, phone_field, submit
+from pages.forms import sending_form
+from pages.uploads import photo_dropzone
 from state.restore import PASSPORT_UPLOAD, SELFIE_UPLOAD
 from state.restore import RestoreState as S
-
-IMAGES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"]}
 
 
 def _photo(label: str, upload_id: str, field: str, ready: rx.Var, handler) -> rx.Component:
     return rx.vstack(
-        rx.el.label(
-            rx.text(label, class_name="c7-label"),
-            rx.upload(
-                rx.vstack(
-                    rx.text("Перетащите фото сюда или нажмите, чтобы выбрать", size="2"),
-                    rx.foreach(rx.selected_files(upload_id), lambda f: rx.text(f, size="2")),
-                    align="center",
-                ),
-                id=upload_id,
-                accept=IMAGES,
-                max_files=1,
-                max_size=kyc.MAX_BYTES,
-                multiple=False,
-                no_click=True,
-                border="1px dashed var(--gray-a8)",
-                padding="16px",
-                width="100%",
-                cursor="pointer",
-            ),
-            width="100%",
-        ),
+        photo_dropzone(label, upload_id),
         rx.hstack(
             rx.button(
                 rx.cond(ready, "Загрузить другое фото", "Загрузить фото"),
@@ -69,37 +48,31 @@ def restore() -> rx.Component:
                     ),
                     rx.link("Вернуться ко входу", href=urls.LOGIN),
                 ),
-                rx.form(
-                    rx.vstack(
-                        rx.text(
-                            "Укажите номер, по которому входили в удалённый аккаунт, и загрузите "
-                            "два фото: разворот паспорта с фотографией и селфи, где вы держите "
-                            "этот паспорт открытым. Аккаунт вернётся со всей историей займов."
-                        ),
-                        phone_field(S.errors),
-                        _photo(
-                            "Фото разворота паспорта",
-                            PASSPORT_UPLOAD,
-                            "passport_photo",
-                            S.passport_ready,
-                            S.upload_passport,
-                        ),
-                        _photo(
-                            "Селфи с паспортом в руке",
-                            SELFIE_UPLOAD,
-                            "selfie",
-                            S.selfie_ready,
-                            S.upload_selfie,
-                        ),
-                        form_error(S.errors),
-                        submit("Отправить заявку", S.busy),
-                        spacing="4",
-                        width="100%",
+                sending_form(
+                    S,
+                    S.submit,
+                    rx.text(
+                        "Укажите номер, по которому входили в удалённый аккаунт, и загрузите "
+                        "два фото: разворот паспорта с фотографией и селфи, где вы держите "
+                        "этот паспорт открытым. Аккаунт вернётся со всей историей займов."
                     ),
-                    on_submit=[S.sending, S.submit],
-                    reset_on_submit=False,
-                    no_validate=True,
-                    width="100%",
+                    phone_field(S.errors),
+                    _photo(
+                        "Фото разворота паспорта",
+                        PASSPORT_UPLOAD,
+                        "passport_photo",
+                        S.passport_ready,
+                        S.upload_passport,
+                    ),
+                    _photo(
+                        "Селфи с паспортом в руке",
+                        SELFIE_UPLOAD,
+                        "selfie",
+                        S.selfie_ready,
+                        S.upload_selfie,
+                    ),
+                    form_error(S.errors),
+                    submit("Отправить заявку", S.busy),
                 ),
             ),
             max_width="560px",

@@ -36,6 +36,15 @@ from credit7_web.identity.models import (
     Profile,
     RestorationRequest,
 )
+
+# The restoration half of the interface agreed with the operator console, reachable from here
+# as well as from `restoration`, where it lives.
+from credit7_web.identity.restoration import (
+    approve_restoration,
+    pending_restorations,
+    reject_restoration,
+    request_restoration,
+)
 from credit7_web.lending import applications
 from credit7_web.lending.models import Card, CardStatus, LoanStatus
 from credit7_web.messages import texts
@@ -43,6 +52,20 @@ from credit7_web.money import rub
 from credit7_web.russian import format_date
 from credit7_web.servicing import debt
 from credit7_web.settings import Settings
+
+__all__ = [
+    "approve_restoration",
+    "blocker",
+    "cancel_deletion",
+    "carry_out_deletion",
+    "pending_deletion",
+    "pending_deletions",
+    "pending_restorations",
+    "reject_restoration",
+    "request_deletion",
+    "request_restoration",
+    "run_due_deletions",
+]
 
 NOT_FOUND = "Заявка на удаление не найдена"
 NOT_PENDING = {

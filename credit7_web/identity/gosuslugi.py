@@ -335,10 +335,7 @@ def _live(
 def _send_code(
     db: Session, clock: Clock, settings: Settings, sms: SmsGateway, phone: str, field: str
 ) -> None:
-    try:
-        code = otp.issue_code(db, clock, settings, phone, otp.GOSUSLUGI)
-    except Refusal as error:
-        raise Refusal.one(field, next(iter(error.errors.values()))) from None
+    code = otp.issue_code(db, clock, settings, phone, otp.GOSUSLUGI, field)
     sms.send(phone, texts.gosuslugi_code(code))
 
 

@@ -113,27 +113,23 @@ def start_phone_change(
     if errors:
         raise Refusal(errors)
     _check_password(db, clock, settings, borrower, password, "password")
-    try:
-        code = otp.issue_code(db, clock, settings, new_phone, otp.PHONE_CHANGE)
-    except Refusal as error:
-        raise Refusal.one("new_phone", next(iter(error.errors.values()))) from None
-    if accounts.find_borrower(db, new_phone) is None:
-        sms.send(new_phone, texts.phone_change_code(code))
-    else:
-        sms.send(new_phone, texts.already_registered())
-    db.commit()
+    _send_code(db, clock, settings, sms, new_phone, "new_phone")
     return new_phone
 
 
 def resend_phone_code(
     db: Session, clock: Clock, settings: Settings, sms: SmsGateway, new_phone: str
 ) -> None:
-    try:
-        code = otp.issue_code(db, clock, settings, new_phone, otp.PHONE_CHANGE)
-    except Refusal as error:
-        raise Refusal.one("code", next(iter(error.errors.values()))) from None
-    registered = accounts.find_borrower(db, new_phone) is not None
-    sms.send(new_phone, texts.already_registered() if registered else texts.phone_change_code(code))
+    _send_code(db, clock, settings, sms, new_phone, "code")
+
+
+def _send_code(
+    db: Session, clock: Clock, settings: Settings, sms: SmsGateway, phone: str, field: str
+) -> None:
+    """A code to the new number, or the notice a registered number gets instead."""
+    code = otp.issue_code(db, clock, settings, phone, otp.PHONE_CHANGE, field)
+    registered = accounts.find_borrower(db, phone) is not None
+    sms.send(phone, texts.already_registered() if registered else texts.phone_change_code(code))
     db.commit()
 
 
