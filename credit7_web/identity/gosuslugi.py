@@ -44,23 +44,6 @@ SIGNUP_COOKIE = "c7_gosuslugi"
 MOBILE_PREFIX = "9"  # a Russian mobile is +7 9XX: SMS codes go nowhere else
 SIGNUP_TTL = timedelta(minutes=30)
 
-# What Gosuslugi may fill, in the questionnaire's order; everything else the person fills.
-FROM_GOSUSLUGI = (
-    "last_name",
-    "first_name",
-    "middle_name",
-    "birth_date",
-    "citizenship",
-    "passport_series",
-    "passport_number",
-    "passport_issue_date",
-    "passport_issuer",
-    "passport_division_code",
-    "reg_address",
-    "res_address",
-    "snils",
-    "email",
-)
 # The questionnaire on one page; whether the addresses match follows from the addresses.
 FORM_FIELDS = tuple(f for s in questionnaire.SECTIONS for f in s.fields if f != "res_same_as_reg")
 PASSWORD_FIELDS = ("password", "password2")
@@ -108,7 +91,6 @@ MESSAGES = {
         "На Госуслугах не указан мобильный телефон России, а он нужен для входа и подписи договора."
     ),
 }
-ALREADY_SIGNED_UP = "Регистрация уже завершена. Войдите по номеру телефона и паролю."
 NOT_STARTED = "Начните вход через Госуслуги заново."
 
 
@@ -130,7 +112,7 @@ class Signup:
     phone: str = ""  # 10 digits
 
 
-class _Refusal(Exception):
+class _SignUpRefused(Exception):
     def __init__(self, code: Refused, message: str | None = None) -> None:
         super().__init__(code)
         self.code = code
@@ -194,10 +176,10 @@ def come_back(db: Session, clock: Clock, esia: Esia, token: str | None, callback
     db.refresh(row)
     try:
         if now >= row.expires_at:
-            raise _Refusal(Refused.EXPIRED)
+            raise _SignUpRefused(Refused.EXPIRED)
         person = _read(esia, row, callback_url, verifier)
         locked, phone = judge(db, clock.today(), person)
-    except _Refusal as refusal:
+    except _SignUpRefused as refusal:
         row.refusal_code, row.refusal = refusal.code, refusal.message
     else:
         row.person = json.dumps(locked, ensure_ascii=False)
@@ -219,31 +201,31 @@ def _read(esia: Esia, row: GosuslugiSignup, callback_url: str, verifier: str) ->
     try:
         return esia.person(callback_url, row.redirect_uri, row.oauth_state, verifier)
     except EsiaError as error:
-        raise _Refusal(_FAILURES[error.failure]) from None
+        raise _SignUpRefused(_FAILURES[error.failure]) from None
 
 
 def judge(db: Session, today: date, person: EsiaPerson) -> tuple[dict[str, str], str]:
-    """(the fields Gosuslugi fills, as shown; the 10-digit phone), or _Refusal saying why not."""
+    """(the fields Gosuslugi fills, as shown; the 10-digit phone), or _SignUpRefused: why not."""
     if not person.trusted:
-        raise _Refusal(Refused.UNCONFIRMED)
+        raise _SignUpRefused(Refused.UNCONFIRMED)
     if person.passport is None:
-        raise _Refusal(Refused.NO_PASSPORT)
+        raise _SignUpRefused(Refused.NO_PASSPORT)
     if not person.passport.verified:
-        raise _Refusal(Refused.PASSPORT_UNVERIFIED)
+        raise _SignUpRefused(Refused.PASSPORT_UNVERIFIED)
     try:
         v.clean_citizenship(person.citizenship or "")
         v.clean_birth_date(person.birth_date, today)
     except Refusal as error:
         code = Refused.CITIZENSHIP if "citizenship" in error.errors else Refused.AGE
-        raise _Refusal(code, next(iter(error.errors.values())) + ".") from None
+        raise _SignUpRefused(code, next(iter(error.errors.values())) + ".") from None
     try:
         phone = v.clean_phone(person.mobile or "")
     except Refusal:
-        raise _Refusal(Refused.NO_PHONE) from None
+        raise _SignUpRefused(Refused.NO_PHONE) from None
     if not phone.startswith(MOBILE_PREFIX):
-        raise _Refusal(Refused.NO_PHONE)
+        raise _SignUpRefused(Refused.NO_PHONE)
     if accounts.find_borrower(db, phone) is not None:
-        raise _Refusal(
+        raise _SignUpRefused(
             Refused.REGISTERED,
             f"Номер {format_phone(phone)} с Госуслуг уже зарегистрирован у нас. Войдите по "
             "номеру и паролю или восстановите пароль.",
