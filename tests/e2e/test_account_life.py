@@ -68,6 +68,12 @@ def photo(tmp_path: Path) -> Path:
     return path
 
 
+def live(page: Page, path: str) -> None:
+    """Open a page and wait until it is live (hydrated): a click before may go nowhere."""
+    page.goto(path)
+    expect(page.locator("button[type=submit]").first).to_be_enabled()
+
+
 def choose_person(page: Page, person: sandbox.Persona) -> None:
     expect(page).to_have_url(PROVIDER)
     page.get_by_role("button", name=f"Войти как {person.name}").click()
@@ -79,6 +85,7 @@ def test_a_confirmed_person_signs_up_through_gosuslugi_and_applies(
     photo: Path,
 ) -> None:
     page.goto("/")
+    expect(page.get_by_test_id("calc-amount-range")).to_be_enabled()  # the page is live
     page.get_by_role("link", name="Оформите заём через Госуслуги").click()
     choose_person(page, sandbox.CONFIRMED)
 
@@ -118,7 +125,7 @@ def test_a_confirmed_person_signs_up_through_gosuslugi_and_applies(
 
 
 def test_an_unconfirmed_person_is_refused_with_the_reason(page: Page) -> None:
-    page.goto("/login")
+    live(page, "/login")
     page.get_by_role("link", name="Войти через Госуслуги").click()
     choose_person(page, sandbox.SIMPLIFIED)
     refusal = page.get_by_test_id("gosuslugi-refusal")
@@ -128,7 +135,7 @@ def test_an_unconfirmed_person_is_refused_with_the_reason(page: Page) -> None:
 
 
 def test_a_tampered_code_or_state_is_refused(page: Page) -> None:
-    page.goto("/register")
+    live(page, "/register")
     page.get_by_role("link", name="Войти через Госуслуги").click()
     expect(page).to_have_url(PROVIDER)
     state = dict(parse_qsl(urlsplit(page.url).query))["state"]
@@ -216,7 +223,7 @@ def test_a_restored_account_comes_back_with_its_loans(
         request = deletion.request_deletion(s, clock, sms, borrower_id)
         deletion.carry_out_deletion(s, clock, domain.settings, sms, request.id or 0, None)
 
-    page.goto("/login")
+    live(page, "/login")
     page.get_by_role("link", name="Восстановить удалённый аккаунт").click()
     expect(page.get_by_role("heading", name="Восстановление удалённого аккаунта")).to_be_visible()
     page.get_by_label("Номер телефона").fill(format_phone(phone))
