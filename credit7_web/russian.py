@@ -70,3 +70,17 @@ def term_range_text() -> str:
 def card_check_text() -> str:
     """'от 1 до 10 ₽': the card verification charge."""
     return f"от {tariff.CARD_CHECK_MIN // 100} до {rub(tariff.CARD_CHECK_MAX)}"
+
+
+def mask_passport(series: str | None, number: str | None) -> str:
+    """'4510', '123456' -> '•••• ••3456': the last four digits, enough to match a caller's words."""
+    if not series or not number:
+        return ""
+    return f"•••• ••{number[-4:]}"
+
+
+def mask_snils(snils: str | None) -> str:
+    """'11223344595' -> '•••-•••-•45 95'."""
+    if not snils or len(snils) != 11:
+        return ""
+    return f"•••-•••-•{snils[7:9]} {snils[9:]}"

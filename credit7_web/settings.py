@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from credit7_web import urls
 from credit7_web.lender import SANDBOX_LENDER, Lender, configured_lender
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +24,10 @@ class Settings:
     session_idle_minutes: int = 30
     data_dir: Path = ROOT / "var"
     lender: Lender = SANDBOX_LENDER
+    # Gosuslugi (ESIA): the provider's base URL and this app's client credentials there.
+    esia_url: str = ""
+    esia_client_id: str = "credit7"
+    esia_client_secret: str = "credit7-sandbox-secret"  # noqa: S105  (the sandbox's own)
 
 
 def _secret_key(data_dir: Path) -> bytes:
@@ -38,6 +45,24 @@ def _secret_key(data_dir: Path) -> bytes:
     return path.read_bytes().strip()
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def esia_url(env: Mapping[str, str], sandbox: bool) -> str:
+    """CREDIT7_ESIA_URL, or else the sandbox provider of this very app, reached over HTTP on the
+    port it serves on (`reflex run` puts it in REFLEX_BACKEND_PORT). Personal data travel this
+    way, so only https is accepted, and plain http only to this machine while in the sandbox."""
+    port = env.get("REFLEX_BACKEND_PORT") or env.get("REFLEX_FRONTEND_PORT") or "3000"
+    url = env.get("CREDIT7_ESIA_URL") or f"http://127.0.0.1:{port}{urls.SANDBOX_ESIA}"
+    parts = urlsplit(url)
+    local = sandbox and parts.scheme == "http" and parts.hostname in LOOPBACK
+    if not parts.hostname or (parts.scheme != "https" and not local):
+        raise RuntimeError(
+            f"CREDIT7_ESIA_URL={url!r}: the Gosuslugi provider must be an https:// address"
+        )
+    return url.rstrip("/")
+
+
 def load_settings() -> Settings:
     gateways = os.environ.get("CREDIT7_GATEWAYS", "sandbox")
     if gateways != "sandbox":
@@ -51,4 +76,9 @@ def load_settings() -> Settings:
         bcrypt_rounds=int(os.environ.get("CREDIT7_BCRYPT_ROUNDS", "12")),
         data_dir=data_dir,
         lender=configured_lender(),
+        esia_url=esia_url(os.environ, sandbox=True),
+        esia_client_id=os.environ.get("CREDIT7_ESIA_CLIENT_ID", "credit7"),
+        esia_client_secret=os.environ.get(
+            "CREDIT7_ESIA_CLIENT_SECRET", Settings.esia_client_secret
+        ),
     )

@@ -5,16 +5,20 @@ from credit7_web.documents.models import Document
 from credit7_web.identity.models import (
     AuthSession,
     Borrower,
+    DeletionRequest,
+    GosuslugiSignup,
     LoginThrottle,
     OneTimeCode,
     PassportPhoto,
     Profile,
+    RestorationRequest,
 )
 from credit7_web.ledger.models import Operation
 from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
 from credit7_web.sandbox.models import (
     SandboxAcquirerCard,
     SandboxAcquirerOrder,
+    SandboxEsiaGrant,
     SandboxSetting,
     SmsMessage,
 )
@@ -26,7 +30,9 @@ __all__ = [
     "Borrower",
     "Card",
     "CardBinding",
+    "DeletionRequest",
     "Document",
+    "GosuslugiSignup",
     "Loan",
     "LoanApplication",
     "LoginThrottle",
@@ -37,8 +43,10 @@ __all__ = [
     "PassportPhoto",
     "Profile",
     "Reminder",
+    "RestorationRequest",
     "SandboxAcquirerCard",
     "SandboxAcquirerOrder",
+    "SandboxEsiaGrant",
     "SandboxSetting",
     "SmsMessage",
 ]

@@ -7,7 +7,7 @@ these names, so a change of tariff or of law is one edit here (and in PRODUCT.md
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from fractions import Fraction
 
@@ -132,3 +132,17 @@ def amount_range(first_loan: bool) -> AmountRange:
 def terms() -> range:
     """Every allowed term, in days."""
     return range(TERM_MIN, TERM_MAX + 1, TERM_STEP)
+
+
+# Account deletion: carried out within this many days of the request, when no loan is open and
+# nothing is overdue; loan contracts and payment records are kept this many years after it.
+ACCOUNT_DELETION_DAYS = 5
+RECORDS_KEPT_YEARS = 5
+
+# Reminders and overdue notices to one borrower (230-FZ): at most this many in a day, a week and
+# a month, and only in these Moscow hours (from, until) on working days and on days off.
+MESSAGES_PER_DAY = 2
+MESSAGES_PER_WEEK = 4
+MESSAGES_PER_MONTH = 16
+MESSAGE_HOURS_WORKING_DAY = (time(8), time(22))
+MESSAGE_HOURS_DAY_OFF = (time(9), time(20))

@@ -15,11 +15,15 @@ LOGIN = "/login"
 RECOVER = "/recover"
 CABINET = "/cabinet"
 APPLY = "/apply"
+PROFILE = "/profile"
 PAY = "/pay"
+FAQ = "/faq"
 GOSUSLUGI = "/gosuslugi"
+RESTORE = "/restore"
 PERSONAL_DATA = "/documents/personal-data"
 SANDBOX_SMS = "/sandbox/sms"
 SANDBOX_CLOCK = "/sandbox/clock"
+SANDBOX_ESIA = "/sandbox/esia"  # the sandbox Gosuslugi provider's base path
 
 # The operator console (its own sign-in, its own cookie).
 OPERATOR = "/operator"
@@ -39,9 +43,11 @@ OPERATOR_CLAIM = "/operator/claim"
 OPERATOR_LOGOUT = "/operator/logout"
 OPERATOR_PHOTO_FILE = "/operator/files/kyc/{photo_id}"
 OPERATOR_DOCUMENT_FILE = "/operator/files/documents/{document_id}"
+GOSUSLUGI_START = "/gosuslugi/start"
+GOSUSLUGI_CALLBACK = "/gosuslugi/callback"
 
 # Pages a borrower may be sent on to after signing in: `next` names one of these or nothing.
-AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE})
+AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE, PROFILE})
 NEXT_MAX = 200
 
 

@@ -23,11 +23,15 @@ from credit7_web.clock import Clock, SystemClock
 from credit7_web.db import app_db_url, make_engine
 from credit7_web.gateways.acquirer import Acquirer
 from credit7_web.gateways.bureaus import Bureau
+from credit7_web.gateways.esia import Esia
 from credit7_web.gateways.sms import SmsGateway
+from credit7_web.identity.esia_client import EsiaClient
 from credit7_web.sandbox import business_date
 from credit7_web.sandbox.acquirer import SandboxAcquirer
 from credit7_web.sandbox.acquirer_pages import acquirer_routes
 from credit7_web.sandbox.bureaus import sandbox_bureaus
+from credit7_web.sandbox.esia import Client
+from credit7_web.sandbox.esia_pages import esia_routes
 from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.settings import Settings, load_settings
 
@@ -105,6 +109,11 @@ class Unit:
     def bureaus(self) -> list[Bureau]:
         return sandbox_bureaus()
 
+    @cached_property
+    def esia(self) -> Esia:
+        """Gosuslugi over HTTP at settings.esia_url: the sandbox provider is a web service too."""
+        return EsiaClient(self.settings)
+
 
 @contextmanager
 def unit() -> Iterator[Unit]:
@@ -113,7 +122,9 @@ def unit() -> Iterator[Unit]:
 
 
 def sandbox_routes() -> list[BaseRoute]:
-    """The stand-ins' own HTTP pages (the acquirer's hosted page); none without the sandbox."""
+    """The stand-ins' own HTTP pages (the acquirer's hosted page, the Gosuslugi provider); none
+    without the sandbox."""
     if not settings().sandbox:
         return []
-    return list(acquirer_routes(db, settings().secret_key))
+    client = Client(settings().esia_client_id, settings().esia_client_secret)
+    return [*acquirer_routes(db, settings().secret_key), *esia_routes(db, client)]

@@ -16,6 +16,7 @@ from pages.components import (
     phone_field,
     submit,
 )
+from pages.gosuslugi import gosuslugi_start
 from state.login import LoginState
 from state.recover import RecoverState
 from state.register import RegisterState
@@ -86,6 +87,8 @@ def register() -> rx.Component:
             form_error(RegisterState.errors),
             _steps(RegisterState, phone_step, password_step),
             rx.text("Уже есть аккаунт? ", rx.link("Войти", href=urls.LOGIN)),
+            rx.divider(),
+            gosuslugi_start("Войти через Госуслуги", variant="soft"),
             max_width="460px",
         ),
         title="Регистрация",
@@ -126,6 +129,9 @@ def login() -> rx.Component:
                 width="100%",
                 wrap="wrap",
             ),
+            rx.divider(),
+            gosuslugi_start("Войти через Госуслуги", variant="soft"),
+            rx.link("Восстановить удалённый аккаунт", href=urls.RESTORE, size="2"),
             max_width="460px",
         ),
         title="Вход в личный кабинет",

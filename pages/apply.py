@@ -9,6 +9,7 @@ from credit7_web.identity import kyc
 from credit7_web.lending.applications import Stage
 from credit7_web.russian import card_check_text, per_day_text
 from pages.components import NOT_READY, card, code_field, error_text, form_error, page, submit
+from pages.uploads import photo_dropzone
 from state.apply import LOADING
 from state.apply import ApplyState as S
 
@@ -59,29 +60,7 @@ def _photo_step() -> rx.Component:
             "(снимки iPhone загружаются как JPEG).",
             size="2",
         ),
-        # The dropzone's file input has no id to point at, so the label wraps it; the label's own
-        # click opens the file picker (no_click stops the dropzone opening a second one).
-        rx.el.label(
-            rx.text("Файл с фото", class_name="c7-label"),
-            rx.upload(
-                rx.vstack(
-                    rx.text("Перетащите фото сюда или нажмите, чтобы выбрать"),
-                    rx.foreach(rx.selected_files(PHOTO_UPLOAD), lambda f: rx.text(f, size="2")),
-                    align="center",
-                ),
-                id=PHOTO_UPLOAD,
-                accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"]},
-                max_files=1,
-                max_size=kyc.MAX_BYTES,
-                multiple=False,
-                no_click=True,
-                border="1px dashed var(--gray-a8)",
-                padding="16px",
-                width="100%",
-                cursor="pointer",
-            ),
-            width="100%",
-        ),
+        photo_dropzone("Файл с фото", PHOTO_UPLOAD),
         rx.button(
             rx.cond(S.has_photo, "Загрузить другое фото", "Загрузить фото"),
             on_click=S.upload_photo(

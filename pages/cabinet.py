@@ -159,6 +159,7 @@ def cabinet() -> rx.Component:
                 rx.hstack(
                     rx.heading("Здравствуйте, ", S.name, "!", size="6", as_="h1"),
                     rx.spacer(),
+                    link_button("Профиль", urls.PROFILE, variant="soft"),
                     rx.button("Выйти", variant="outline", on_click=S.logout),
                     width="100%",
                     wrap="wrap",

@@ -44,6 +44,7 @@ def footer() -> rx.Component:
             " — бесплатно по России",
         ),
         rx.text("Документы: ", rx.link(DOCS_EMAIL, href=f"mailto:{DOCS_EMAIL}")),
+        rx.link("Вопросы и ответы", href=urls.FAQ),
         rx.text(
             "ООО МКК «Кредит Севен». Займы выдаются гражданам РФ от 18 до 75 лет.",
             size="1",

@@ -1,4 +1,4 @@
-"""Pages of text: paying without signing in, Gosuslugi, the personal data policy."""
+"""Pages of text: paying without signing in, the personal data policy."""
 
 from __future__ import annotations
 
@@ -21,21 +21,6 @@ def pay() -> rx.Component:
             max_width="560px",
         ),
         title="Внести платёж",
-    )
-
-
-def gosuslugi() -> rx.Component:
-    return page(
-        card(
-            rx.text(
-                "Скоро здесь можно будет заполнить анкету данными с Госуслуг: ФИО, паспорт, "
-                "СНИЛС и адреса подставятся сами."
-            ),
-            rx.text("А пока зарегистрируйтесь по номеру телефона — это займёт пару минут."),
-            link_button("Зарегистрироваться", urls.REGISTER),
-            max_width="560px",
-        ),
-        title="Заём через Госуслуги",
     )
 
 

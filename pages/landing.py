@@ -9,6 +9,7 @@ from credit7_web import tariff, urls
 from credit7_web.russian import amount_range_text, per_day_text, term_range_text
 from pages.client import lookup, on_client, snap
 from pages.components import ACCENT, NOT_READY, card, link_button, page
+from pages.gosuslugi import gosuslugi_start
 from state.calculator import (
     AMOUNT_LABELS,
     FIRST_LOAN_RANGE,
@@ -166,13 +167,7 @@ def landing() -> rx.Component:
                     "Решение автоматически, за секунды.",
                     size="4",
                 ),
-                link_button(
-                    "Оформите заём через Госуслуги",
-                    urls.GOSUSLUGI,
-                    variant="soft",
-                    size="3",
-                    color_scheme="blue",
-                ),
+                gosuslugi_start("Оформите заём через Госуслуги", variant="soft", size="3"),
                 spacing="4",
                 flex="1",
                 min_width="260px",

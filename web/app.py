@@ -12,7 +12,9 @@ from credit7_web.settings import Settings
 from pages.account import login, recover, register
 from pages.apply import apply
 from pages.cabinet import cabinet
-from pages.info import gosuslugi, pay, personal_data
+from pages.faq import faq
+from pages.gosuslugi import gosuslugi
+from pages.info import pay, personal_data
 from pages.landing import landing
 from pages.operator import (
     audit_log,
@@ -21,19 +23,24 @@ from pages.operator import (
     identification_queue,
     operator_login,
 )
+from pages.profile import profile
 from pages.questionnaire import questionnaire
+from pages.restore import restore
 from state.apply import ApplyState
 from state.cabinet import CabinetState
 from state.calculator import CalculatorState
+from state.gosuslugi import GosuslugiState
 from state.login import LoginState
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState
 from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
 from state.operator_search import BorrowerSearchState
+from state.profile import ProfileState
 from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
+from state.restore import RestoreState
 from web import redis_locks
 from web.jobs import periodic_loop
 from web.routes import http_app
@@ -118,8 +125,21 @@ def build(settings: Settings) -> rx.App:
         cabinet, route=urls.CABINET, title="Личный кабинет — Credit7", on_load=CabinetState.load
     )
     app.add_page(apply, route=urls.APPLY, title="Заявка на заём — Credit7", on_load=ApplyState.load)
+    app.add_page(profile, route=urls.PROFILE, title="Профиль — Credit7", on_load=ProfileState.load)
     app.add_page(pay, route=urls.PAY, title="Внести платёж — Credit7")
-    app.add_page(gosuslugi, route=urls.GOSUSLUGI, title="Госуслуги — Credit7")
+    app.add_page(faq, route=urls.FAQ, title="Вопросы и ответы — Credit7")
+    app.add_page(
+        gosuslugi,
+        route=urls.GOSUSLUGI,
+        title="Заём через Госуслуги — Credit7",
+        on_load=GosuslugiState.load,
+    )
+    app.add_page(
+        restore,
+        route=urls.RESTORE,
+        title="Восстановление аккаунта — Credit7",
+        on_load=RestoreState.load,
+    )
     app.add_page(personal_data, route=urls.PERSONAL_DATA, title="Персональные данные")
     _add_operator_console(app)
     if settings.sandbox:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from credit7_web import wiring
+from credit7_web.identity import deletion
 from credit7_web.servicing import reminders
 
 INTERVAL_S = 300
@@ -29,10 +30,16 @@ class Periodic:
 
 def send_reminders() -> int:
     with wiring.unit() as u:
-        return reminders.send_due_reminders(u.db, u.clock, u.sms)
+        return reminders.send_due_reminders(u.db, u.clock, u.settings.lender, u.sms)
+
+
+def delete_due_accounts() -> int:
+    with wiring.unit() as u:
+        return deletion.run_due_deletions(u.db, u.clock, u.settings, u.sms)
 
 
 PERIODIC = (Periodic("payment reminders", send_reminders),)
+PERIODIC += (Periodic("account deletions", delete_due_accounts),)
 
 
 def run_all() -> dict[str, int]:

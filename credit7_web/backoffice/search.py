@@ -21,6 +21,7 @@ from credit7_web.identity.fields import clean_phone
 from credit7_web.identity.models import Borrower, PassportPhoto, Profile
 from credit7_web.ledger.models import Operation
 from credit7_web.lending.models import Loan, LoanStatus
+from credit7_web.russian import mask_passport, mask_snils
 from credit7_web.servicing import debt
 from credit7_web.settings import Settings
 
@@ -44,20 +45,6 @@ class BorrowerFile:
     loans: list[LoanLine]
     operations: list[Operation]
     documents: list[Document]
-
-
-def mask_passport(series: str | None, number: str | None) -> str:
-    """`**** **3456`: only the last digits of the number, enough to match a caller's words."""
-    if not series or not number:
-        return ""
-    return f"**** {'*' * (len(number) - SHOWN_DIGITS)}{number[-SHOWN_DIGITS:]}"
-
-
-def mask_snils(snils: str | None) -> str:
-    """`***-***-*45 95` for 112-233-445 95."""
-    if not snils or len(snils) != 11:
-        return ""
-    return f"***-***-*{snils[7:9]} {snils[9:]}"
 
 
 def ledger_history(db: Session, borrower_id: int) -> list[Operation]:

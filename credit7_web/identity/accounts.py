@@ -244,3 +244,8 @@ def reset_password(
     db.exec(delete(LoginThrottle).where(col(LoginThrottle.phone) == phone))
     sessions.revoke_all_pending(db, clock, _id(borrower))
     db.commit()
+
+
+def new_password_hash(settings: Settings, password: str, password2: str) -> str:
+    """The hash to keep for a new password typed twice, or one Refusal naming every problem."""
+    return hashing.hash_password(_new_passwords(password, password2), settings.bcrypt_rounds)

@@ -121,6 +121,11 @@ def _clean_jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def clean_photo(data: bytes) -> bytes:
+    """The JPEG to keep for an upload (checked, upright, stripped), or Refusal("photo")."""
+    return _clean_jpeg(check_photo(data))
+
+
 def check_photo(data: bytes) -> Image.Image:
     """The upright, decoded photo, or Refusal("photo") saying what is wrong with the file."""
     if not data:

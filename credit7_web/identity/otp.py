@@ -23,6 +23,8 @@ from credit7_web.settings import Settings
 REGISTER = "register"
 RECOVER = "recover"
 SIGN = "sign"
+GOSUSLUGI = "gosuslugi"  # the phone Gosuslugi gave, confirmed before the account is made
+PHONE_CHANGE = "phone_change"  # the new phone of a signed-in borrower
 
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
@@ -55,11 +57,15 @@ def resend_wait_seconds(db: Session, clock: Clock, phone: str, purpose: str) -> 
     return max(0, math.ceil(left))
 
 
-def issue_code(db: Session, clock: Clock, settings: Settings, phone: str, purpose: str) -> str:
-    """Store a new code's hash and return the code for the caller's SMS; older codes die."""
+def issue_code(
+    db: Session, clock: Clock, settings: Settings, phone: str, purpose: str, field: str = "phone"
+) -> str:
+    """Store a new code's hash and return the code for the caller's SMS; older codes die.
+
+    Too soon after the last one, Refusal on `field` (the input the page shows it beside)."""
     wait = resend_wait_seconds(db, clock, phone, purpose)
     if wait:
-        raise Refusal.one("phone", f"Новый код можно запросить через {wait} с")
+        raise Refusal.one(field, f"Новый код можно запросить через {wait} с")
     now = clock.now()
     db.exec(
         update(OneTimeCode)

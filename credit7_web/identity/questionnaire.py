@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ from credit7_web.identity.models import Borrower, BorrowerStatus, Profile
 from credit7_web.money import rub
 
 DRAFT_VALUE_MAX = 300
+LOCKED = "Это поле заполнено из Госуслуг, изменить его нельзя"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def save_draft(db: Session, borrower_id: int, field: str, value: str) -> None:
     if field not in FIELDS or not isinstance(value, str):
         raise Refusal.one("", "Неизвестное поле анкеты")
     profile = profile_of(db, borrower_id)
+    if field in verified(profile):
+        raise Refusal.one(field, LOCKED)
     data = draft(profile)
     data[field] = value[:DRAFT_VALUE_MAX]
     profile.draft = json.dumps(data, ensure_ascii=False)
@@ -89,11 +93,11 @@ def save_draft(db: Session, borrower_id: int, field: str, value: str) -> None:
     db.commit()
 
 
-def _cleaners(profile: Profile, today: date) -> dict[str, Callable[[str], Any]]:
+def _cleaners(birth_date: date | None, today: date) -> dict[str, Callable[[str], Any]]:
     def issue_date(text: str) -> date:
-        if profile.birth_date is None:
+        if birth_date is None:
             raise Refusal.one("passport_issue_date", "Сначала укажите дату рождения")
-        return v.clean_passport_issue_date(text, profile.birth_date, today)
+        return v.clean_passport_issue_date(text, birth_date, today)
 
     return {
         "last_name": v.clean_name,
@@ -124,6 +128,54 @@ def _column(field: str) -> str:
     return "monthly_income_kop" if field == "monthly_income" else field
 
 
+def check_fields(typed: dict[str, str], birth_date: date | None, today: date) -> dict[str, Any]:
+    """The stored form of each typed field, or one Refusal naming every problem at once.
+
+    A passport's issue date is judged against the birth date typed with it, else `birth_date`.
+    """
+    if "birth_date" in typed:
+        with suppress(Refusal):
+            birth_date = v.clean_birth_date(typed["birth_date"], today)
+    cleaners = _cleaners(birth_date, today)
+    same_address = cleaners["res_same_as_reg"](typed.get("res_same_as_reg", ""))
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, text in typed.items():
+        if name == "res_address" and "res_same_as_reg" in typed and same_address:
+            continue
+        try:
+            clean[name] = cleaners[name](text)
+        except Refusal as error:
+            errors.update(error.errors)
+    if errors:
+        raise Refusal(errors)
+    return clean
+
+
+def store(profile: Profile, clean: dict[str, Any]) -> None:
+    """Put checked values (from `check_fields`) into their columns."""
+    for name, value in clean.items():
+        setattr(profile, _column(name), value)
+
+
+def verified(profile: Profile) -> frozenset[str]:
+    """The fields Gosuslugi confirmed for this profile: locked."""
+    try:
+        names = json.loads(profile.verified_fields or "[]")
+    except ValueError:
+        return frozenset()
+    return frozenset(n for n in names if n in FIELDS) if isinstance(names, list) else frozenset()
+
+
+def locked_changes(locked: dict[str, str], typed: dict[str, str]) -> dict[str, str]:
+    """An error for each locked field typed differently from its confirmed value."""
+    return {
+        name: LOCKED
+        for name, text in typed.items()
+        if name in locked and text.strip() != locked[name]
+    }
+
+
 def submit_section(
     db: Session, clock: Clock, borrower_id: int, step: int, values: dict[str, str]
 ) -> int:
@@ -133,16 +185,13 @@ def submit_section(
         raise Refusal.one("", "Сначала заполните предыдущие разделы анкеты")
     section = SECTIONS[step]
     typed = {name: (values.get(name) or "").strip()[:DRAFT_VALUE_MAX] for name in section.fields}
-    cleaners = _cleaners(profile, clock.today())
+    shown = shown_values(profile)
+    errors = locked_changes({n: shown.get(n, "") for n in verified(profile)}, typed)
     clean: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, text in typed.items():
-        if name == "res_address" and cleaners["res_same_as_reg"](typed["res_same_as_reg"]):
-            continue
-        try:
-            clean[name] = cleaners[name](text)
-        except Refusal as error:
-            errors.update(error.errors)
+    try:
+        clean = check_fields(typed, profile.birth_date, clock.today())
+    except Refusal as error:
+        errors = error.errors | errors
     data = draft(profile) | typed
     profile.draft = json.dumps(data, ensure_ascii=False)
     if errors:
@@ -151,8 +200,7 @@ def submit_section(
         raise Refusal(errors)
     if clean.get("res_same_as_reg"):
         clean["res_address"] = clean.get("reg_address", profile.reg_address)
-    for name, value in clean.items():
-        setattr(profile, _column(name), value)
+    store(profile, clean)
     profile.step = max(profile.step, step + 1)
     if profile.step >= len(SECTIONS) and profile.completed_at is None:
         profile.completed_at = clock.now()

@@ -49,6 +49,6 @@ def revoke_all(db: Session, clock: Clock, borrower_id: int) -> None:
     db.commit()
 
 
-def token_from_cookies(cookie_header: str) -> str | None:
-    """The session token in a Cookie header, or None (absent or unparseable)."""
-    return session_rows.cookie_value(cookie_header, SESSION_COOKIE)
+def token_from_cookies(cookie_header: str, name: str = SESSION_COOKIE) -> str | None:
+    """The token in a Cookie header (the session's, unless `name` says), or None."""
+    return session_rows.cookie_value(cookie_header, name)

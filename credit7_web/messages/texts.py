@@ -1,8 +1,13 @@
-"""Every SMS the cabinet sends, in one place, so wording and the brand prefix stay consistent."""
+"""Every SMS the cabinet sends, in one place, so wording and the brand prefix stay consistent.
+
+Reminders and overdue notices are collection messages under 230-FZ: each names the lender (its
+full name) and its official phone, from `settings.lender`.
+"""
 
 from __future__ import annotations
 
 from credit7_web import russian, tariff
+from credit7_web.lender import Lender
 
 
 def register_code(code: str) -> str:
@@ -21,6 +26,65 @@ def already_registered() -> str:
     )
 
 
+def gosuslugi_code(code: str) -> str:
+    return f"Credit7: код для регистрации через Госуслуги {code}. Никому его не сообщайте."
+
+
+def phone_change_code(code: str) -> str:
+    return (
+        f"Credit7: код {code} — вход в личный кабинет переносится на этот номер. "
+        "Никому его не сообщайте."
+    )
+
+
+def phone_changed(new_phone: str) -> str:
+    """To the old number: it no longer signs in."""
+    return (
+        f"Credit7: вход в личный кабинет перенесён на номер {new_phone}; этот номер больше не "
+        f"действует. Если это были не вы, позвоните: {tariff.HOTLINE}."
+    )
+
+
+def password_changed() -> str:
+    return (
+        "Credit7: пароль от личного кабинета изменён, другие входы завершены. Если это были "
+        f"не вы, восстановите пароль на сайте и позвоните: {tariff.HOTLINE}."
+    )
+
+
+def deletion_requested(due: str) -> str:
+    return (
+        f"Credit7: заявка на удаление аккаунта принята. Аккаунт будет удалён не позднее {due}. "
+        f"Если это были не вы, позвоните: {tariff.HOTLINE}."
+    )
+
+
+def deletion_refused(reason: str) -> str:
+    return f"Credit7: аккаунт не удалён. {reason} Вопросы: {tariff.HOTLINE}."
+
+
+def account_deleted() -> str:
+    return (
+        "Credit7: ваш аккаунт удалён, вход по этому номеру больше не работает. Договоры и "
+        f"платежи хранятся {tariff.RECORDS_KEPT_YEARS} лет, как требует закон. Восстановить "
+        "аккаунт можно на странице входа. Вопросы: " + tariff.HOTLINE + "."
+    )
+
+
+def restoration_approved() -> str:
+    return (
+        "Credit7: аккаунт восстановлен. Задайте новый пароль: на странице входа нажмите "
+        "«Забыли пароль?» и введите этот номер — придёт код."
+    )
+
+
+def restoration_rejected(reason: str) -> str:
+    return (
+        f"Credit7: заявка на восстановление аккаунта отклонена. Причина: {reason} "
+        f"Вопросы: {tariff.HOTLINE}."
+    )
+
+
 def sign_code(code: str, contract: str, amount: str) -> str:
     return (
         f"Credit7: код {code} — подпись договора № {contract} на {amount}. "
@@ -29,22 +93,28 @@ def sign_code(code: str, contract: str, amount: str) -> str:
 
 
 # ----------------------------------------------------------------------------- loan reminders
-# `amount` is formatted by money.rub, dates as dd.mm.yyyy (validators.format_date).
+# `amount` is formatted by money.rub, dates as dd.mm.yyyy (russian.format_date).
 
 
-def reminder_before_due(contract: str, amount: str, due: str, days_left: int) -> str:
+def reminder_before_due(
+    lender: Lender, contract: str, amount: str, due: str, days_left: int
+) -> str:
     """Three days and one day before the due date (or later in its window, if the job ran late)."""
     when = {0: "сегодня", 1: "завтра"}.get(days_left) or f"через {russian.days(days_left)}"
     return (
-        f"Credit7: срок оплаты по договору № {contract} — {when}, {due}. К оплате {amount}. "
-        f"Оплатить можно в личном кабинете. Вопросы: {tariff.HOTLINE}."
+        f"{lender.name}: срок оплаты по договору № {contract} — {when}, {due}. "
+        f"К оплате {amount}. Оплатить можно в личном кабинете Credit7. "
+        f"Телефон кредитора: {lender.hotline}."
     )
 
 
-def reminder_overdue(contract: str, amount: str, due: str, penalty_percent: str) -> str:
-    """The first day of overdue: the promo (if any) is over and the penalty runs."""
+def reminder_overdue(
+    lender: Lender, contract: str, amount: str, due: str, penalty_percent: str
+) -> str:
+    """Each overdue day (as often as the law allows): the promo is over and the penalty runs."""
     return (
-        f"Credit7: платёж по договору № {contract} просрочен, срок был {due}. "
+        f"{lender.name}: платёж по договору № {contract} просрочен, срок был {due}. "
         f"Долг сегодня {amount}; каждый день начисляются проценты и неустойка "
-        f"{penalty_percent} годовых. Оплатите в личном кабинете. Вопросы: {tariff.HOTLINE}."
+        f"{penalty_percent} годовых. Оплатите в личном кабинете Credit7. "
+        f"Телефон кредитора: {lender.hotline}."
     )

@@ -44,3 +44,20 @@ class SandboxAcquirerCard(SQLModel, table=True):
     expiry_month: int
     expiry_year: int
     behaviour: str = Field(max_length=20)
+
+
+class SandboxEsiaGrant(SQLModel, table=True):
+    """The sandbox Gosuslugi provider's authorization code and the access token it became."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    oid: str = Field(max_length=20)  # the test person
+    client_id: str = Field(max_length=40)
+    redirect_uri: str = Field(max_length=300)
+    code_challenge: str = Field(max_length=128)
+    scope: str = Field(default="", max_length=300)
+    created_at: NaiveDatetime
+    expires_at: NaiveDatetime
+    used_at: NaiveDatetime | None = None
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    token_expires_at: NaiveDatetime | None = None

@@ -1,4 +1,5 @@
-"""SMS reminders of the due date: three days before, one day before, and on the first overdue day.
+"""SMS reminders of the due date (three days and one day before it) and overdue notices (each
+overdue day, as often as the collection law allows).
 
 Each is sent once per loan, kind and due date: the Reminder row and the SMS go in one transaction,
 and the table's unique key (loan_id, kind, due_date) makes a second worker running at the same
@@ -10,14 +11,20 @@ next reminder's begins, so a borrower never gets a stale one:
 | --- | --- |
 | `before_3` | 3 or 2 days before the due date |
 | `before_1` | 1 day before or on the due date |
-| `overdue_1` | on any overdue day (first overdue day when the job runs daily) |
+| `overdue_N` | on the N-th overdue day |
+
+Every one of them is a message under 230-FZ (`messages.collection_law`): it goes only within the
+allowed Moscow hours and while the borrower's counts of the last day, week and month allow one
+more; otherwise it waits for a later run (a notice that waited past its day is replaced by the
+next day's). It names the lender and the lender's phone. A borrower has one open loan at a time,
+so the counts and the unique key cannot be outrun by two workers.
 
 `web/jobs.py` runs this every few minutes; `python -m web.jobs` runs it once by hand.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -26,8 +33,9 @@ from credit7_web import tariff
 from credit7_web.clock import Clock
 from credit7_web.gateways.sms import SmsGateway
 from credit7_web.identity.models import Borrower
+from credit7_web.lender import Lender
 from credit7_web.lending.models import Loan, LoanStatus
-from credit7_web.messages import texts
+from credit7_web.messages import collection_law, texts
 from credit7_web.money import round_half_up, rub
 from credit7_web.russian import format_date
 from credit7_web.servicing import debt
@@ -35,7 +43,8 @@ from credit7_web.servicing.models import Reminder
 
 BEFORE_3 = "before_3"
 BEFORE_1 = "before_1"
-OVERDUE_1 = "overdue_1"
+OVERDUE = "overdue_"
+OVERDUE_1 = OVERDUE + "1"
 
 
 def due_kind(state: debt.Debt) -> str | None:
@@ -43,7 +52,7 @@ def due_kind(state: debt.Debt) -> str | None:
     if state.closed:
         return None
     if state.overdue:
-        return OVERDUE_1
+        return f"{OVERDUE}{state.days_overdue}"
     if state.days_left is not None and 2 <= state.days_left <= 3:
         return BEFORE_3
     if state.days_left is not None and 0 <= state.days_left <= 1:
@@ -52,17 +61,21 @@ def due_kind(state: debt.Debt) -> str | None:
 
 
 def _text(
-    loan: Loan, kind: str, terms: debt.Terms, payments: list[debt.Payment], state: debt.Debt
+    lender: Lender,
+    loan: Loan,
+    terms: debt.Terms,
+    payments: list[debt.Payment],
+    state: debt.Debt,
 ) -> str:
-    if kind == OVERDUE_1:
+    if state.overdue:
         penalty = round_half_up(tariff.PENALTY_RATE_YEAR * 100)
         return texts.reminder_overdue(
-            loan.number, rub(state.total_kop), format_date(state.due), f"{penalty} %"
+            lender, loan.number, rub(state.total_kop), format_date(state.due), f"{penalty} %"
         )
     # What will be owed on the due date if nothing more is paid (the promo keeps it at principal).
     at_due = debt.debt_on(terms, payments, state.due)
     return texts.reminder_before_due(
-        loan.number, rub(at_due.total_kop), format_date(state.due), state.days_left or 0
+        lender, loan.number, rub(at_due.total_kop), format_date(state.due), state.days_left or 0
     )
 
 
@@ -73,12 +86,30 @@ def _already_sent(db: Session, loan_id: int, kind: str, due: date) -> bool:
     return db.exec(query).first() is not None
 
 
-def send_due_reminders(db: Session, clock: Clock, sms: SmsGateway) -> int:
-    """Send every reminder due today (clock.today()) for active loans; returns how many were sent.
+def sent_to(db: Session, borrower_id: int, now: datetime) -> list[datetime]:
+    """When the borrower's reminders and notices went, within the longest period the law counts."""
+    return list(
+        db.exec(
+            select(Reminder.sent_at)
+            .join(Loan, col(Loan.id) == col(Reminder.loan_id))
+            .where(
+                Loan.borrower_id == borrower_id,
+                col(Reminder.sent_at) > now - collection_law.LONGEST,
+            )
+        )
+    )
+
+
+def send_due_reminders(db: Session, clock: Clock, lender: Lender, sms: SmsGateway) -> int:
+    """Send every reminder due today (clock.today()) for active loans that the collection law
+    lets go now (clock.now()); returns how many were sent.
 
     Commits after each reminder. `sms` must write within `db`'s transaction or be called while
     it is open: a reminder whose row cannot be inserted is rolled back and not sent again.
     """
+    now = clock.now()
+    if not collection_law.in_hours(now):
+        return 0
     today = clock.today()
     loan_ids = list(
         db.exec(
@@ -94,6 +125,8 @@ def send_due_reminders(db: Session, clock: Clock, sms: SmsGateway) -> int:
             continue
         if today < loan.start_date:
             continue
+        if not collection_law.within_limits(sent_to(db, loan.borrower_id, now), now):
+            continue  # the law holds this borrower's messages back for now
         terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
         payments = debt.payments_of(db, loan_id)
         state = debt.debt_on(terms, payments, today)
@@ -101,11 +134,11 @@ def send_due_reminders(db: Session, clock: Clock, sms: SmsGateway) -> int:
         if kind is None or _already_sent(db, loan_id, kind, state.due):
             continue
         borrower = db.get(Borrower, loan.borrower_id)
-        if borrower is None:
+        if borrower is None or borrower.phone is None:
             continue
-        text = _text(loan, kind, terms, payments, state)
+        text = _text(lender, loan, terms, payments, state)
         try:
-            db.add(Reminder(loan_id=loan_id, kind=kind, due_date=state.due, sent_at=clock.now()))
+            db.add(Reminder(loan_id=loan_id, kind=kind, due_date=state.due, sent_at=now))
             # The insert takes the unique key now: a concurrent worker waits here, then fails.
             db.flush()
             sms.send(borrower.phone, text)

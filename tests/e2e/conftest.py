@@ -43,6 +43,7 @@ CHROMIUM_ARGS = [
 START_TIMEOUT_S = 600
 APP_LOG = pytest.StashKey[Path]()
 APP_LOG_LINES = 80
+SECRET_KEY = "e2e-secret-key"  # the app's: tests acting for an operator key what it keys
 
 
 def _free_port() -> int:
@@ -112,6 +113,7 @@ def app_url(app_db_url: str, app_data_dir: Path, request: pytest.FixtureRequest)
     env = os.environ | {
         "REFLEX_DB_URL": app_db_url,
         "CREDIT7_DATA_DIR": str(data_dir),
+        "CREDIT7_SECRET_KEY": SECRET_KEY,
         "CREDIT7_ORIGINS": f"{base_url},http://localhost:{port}",
         "REFLEX_USE_NPM": "1",
         "PYTHONUNBUFFERED": "1",

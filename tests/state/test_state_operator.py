@@ -206,8 +206,8 @@ async def test_support_finds_the_file_with_documents_masked(
     assert state.found
     assert (state.person.name, state.person.passport, state.person.snils) == (
         "Иванов Иван Иванович",
-        "**** **3456",
-        "***-***-*45 95",
+        "•••• ••3456",
+        "•••-•••-•45 95",
     )
     assert state.person.photo == "Не загружено"
     sent = browser.sent_text()

@@ -81,7 +81,7 @@ def world(app_db: Engine) -> World:
             *personal_markers(app_db, victim),
             "+7 (900) 123-45-67",
             "Иванов",
-            "**** **3456",
+            "•••• ••3456",
             "/operator/files/",
         ],
     )

@@ -17,15 +17,18 @@ from sqlalchemy import Engine
 from state.apply import ApplyState
 from state.cabinet import CabinetState
 from state.calculator import CalculatorState
+from state.gosuslugi import GosuslugiState
 from state.login import LoginState
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState
 from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
 from state.operator_search import BorrowerSearchState
+from state.profile import ProfileState
 from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
+from state.restore import RestoreState
 from state.sandbox import SmsOutboxState
 from state.sandbox_clock import BusinessDateState
 from tests.state.harness import PHONE, Browser, form, sms_code
@@ -60,6 +63,11 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     BorrowerSearchState: CONSOLE
     | {"errors", "busy", "found", "person", "loans", "operations", "documents"},
     AuditLogState: CONSOLE | {"entries"},
+    GosuslugiState: {"errors", "busy", "stage", "notice", "refusal", "registered", "locked"}
+    | {"to_fill", "phone_display"},
+    ProfileState: {"errors", "busy", "loaded", "profile", "editing", "new_phone_display"}
+    | {"deletion_due", "notice"},
+    RestoreState: {"errors", "busy", "sent", "passport_ready", "selfie_ready"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
     LoginState: set(),
@@ -76,6 +84,9 @@ BACKEND: dict[type[BaseState], set[str]] = {
     IdentificationState: set(),
     BorrowerSearchState: set(),
     AuditLogState: set(),
+    GosuslugiState: set(),
+    ProfileState: {"_new_phone"},
+    RestoreState: {"_passport", "_selfie"},
 }
 HANDLERS: dict[type[BaseState], set[str]] = {
     LoginState: {"load", "submit"},
@@ -95,6 +106,11 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     IdentificationState: {"load", "confirm", "reject"},
     BorrowerSearchState: {"load", "search"},
     AuditLogState: {"load"},
+    GosuslugiState: {"load", "sending", "submit", "submit_code", "resend", "back"},
+    ProfileState: {"load", "sending", "edit", "cancel", "start_phone_change"}
+    | {"resend_phone_code", "confirm_phone_change", "change_email", "change_password"}
+    | {"request_deletion", "cancel_deletion"},
+    RestoreState: {"load", "sending", "upload_passport", "upload_selfie", "submit"},
 }
 SECRET_WORDS = re.compile(
     r"code|token|ticket|passw|secret|hash|confirm|consent|proof|otp|session|cookie|key", re.I

@@ -18,6 +18,7 @@ from credit7_web.errors import Refusal
 from credit7_web.identity import kyc
 from credit7_web.identity.models import BorrowerStatus, PassportPhoto, PhotoReview, Profile
 from credit7_web.lending import applications
+from credit7_web.russian import mask_passport, mask_snils
 from credit7_web.settings import Settings
 from tests.factories import add_borrower
 from tests.operator_setup import add_operator
@@ -183,9 +184,9 @@ def test_the_operator_reads_any_photo_the_borrower_only_their_own(
 
 
 def test_masks_keep_only_the_last_digits() -> None:
-    assert search.mask_passport("4510", "123456") == "**** **3456"
-    assert search.mask_snils("11223344595") == "***-***-*45 95"
-    assert search.mask_passport(None, None) == search.mask_snils(None) == ""
+    assert mask_passport("4510", "123456") == "•••• ••3456"
+    assert mask_snils("11223344595") == "•••-•••-•45 95"
+    assert mask_passport(None, None) == mask_snils(None) == ""
 
 
 def test_the_file_is_found_by_phone_masked_and_its_opening_recorded(
@@ -202,8 +203,8 @@ def test_the_file_is_found_by_phone_masked_and_its_opening_recorded(
     assert found is not None
     assert (found.full_name, found.passport, found.snils) == (
         "Иванова Мария",
-        "**** **3456",
-        "***-***-*45 95",
+        "•••• ••3456",
+        "•••-•••-•45 95",
     )
     assert found.loans == [] and found.operations == [] and found.documents == []
     last = entries(db)[-1]

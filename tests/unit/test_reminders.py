@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from credit7_web import tariff, wiring
+from credit7_web import wiring
 from credit7_web.clock import FixedClock
 from credit7_web.identity.models import Borrower, BorrowerStatus
 from credit7_web.ledger.models import Operation, OperationKind
+from credit7_web.lender import SANDBOX_LENDER
 from credit7_web.lending.models import Card, Loan, LoanApplication, LoanStatus
 from credit7_web.money import rub
 from credit7_web.sandbox import business_date
@@ -108,7 +109,7 @@ def pay(db: Session, clock: FixedClock, loan: Loan, amount: int) -> None:
 
 
 def run(db: Session, clock: FixedClock) -> int:
-    return reminders.send_due_reminders(db, clock, SandboxSms(db, clock))
+    return reminders.send_due_reminders(db, clock, SANDBOX_LENDER, SandboxSms(db, clock))
 
 
 def texts(db: Session) -> list[str]:
@@ -135,23 +136,33 @@ def test_each_reminder_once_on_its_day(db: Session, clock: FixedClock) -> None:
         sent_on[clock.today()] = run(db, clock)
         assert run(db, clock) == 0  # a second run the same day sends nothing new
         next_day(clock)
+    # A notice each overdue day, until the fourth message of seven days holds one back.
     assert {d for d, n in sent_on.items() if n} == {
         due - timedelta(days=3),
         due - timedelta(days=1),
         due + timedelta(days=1),
+        due + timedelta(days=2),
+        due + timedelta(days=4),
     }
-    assert sum(sent_on.values()) == 3
-    assert kinds(db) == [reminders.BEFORE_3, reminders.BEFORE_1, reminders.OVERDUE_1]
+    assert sum(sent_on.values()) == 5
+    assert kinds(db) == [
+        reminders.BEFORE_3,
+        reminders.BEFORE_1,
+        reminders.OVERDUE_1,
+        "overdue_2",
+        "overdue_4",
+    ]
 
-    before_3, before_1, overdue = texts(db)
+    before_3, before_1, overdue, *_ = texts(db)
     eleven_600 = rub(11_600 * RUB)
     assert "через 3 дня" in before_3 and eleven_600 in before_3
     assert "завтра" in before_1 and eleven_600 in before_1
-    for text in (before_3, before_1, overdue):
-        assert text.startswith("Credit7:")
+    for text in texts(db):
+        # 230-FZ: every message names the lender and its official phone.
+        assert text.startswith(SANDBOX_LENDER.name + ":")
+        assert f"Телефон кредитора: {SANDBOX_LENDER.hotline}" in text
         assert loan.number in text
         assert due.strftime("%d.%m.%Y") in text
-        assert tariff.HOTLINE in text
         assert len(text) <= 500
     # First overdue day: 1 680 ₽ of interest and a 5,48 ₽ penalty.
     assert rub(10_000 * RUB + 1_680 * RUB + 548) in overdue
@@ -165,19 +176,38 @@ def test_promo_loan_reminds_of_the_principal(db: Session, clock: FixedClock) -> 
     assert rub(10_000 * RUB) + "." in texts(db)[0]
 
 
-def test_a_late_job_still_sends(db: Session, clock: FixedClock) -> None:
-    # 23:50 in Moscow on the day before the due date.
+def test_a_reminder_due_at_night_waits_for_the_morning(db: Session, clock: FixedClock) -> None:
+    # 23:50 in Moscow on the day before the due date: too late to write.
     clock.instant = datetime(2026, 11, 24, 20, 50)
     make_loan(db, clock, due_in=1)
+    assert run(db, clock) == 0
+    clock.instant = datetime(2026, 11, 25, 4, 59)  # 07:59 on a working day: still too early
+    assert run(db, clock) == 0
+    clock.instant = datetime(2026, 11, 25, 5, 0)  # 08:00
     assert run(db, clock) == 1
     assert kinds(db) == [reminders.BEFORE_1]
+    assert "сегодня" in texts(db)[0]
 
 
-def test_moscow_date_decides_not_utc(db: Session, clock: FixedClock) -> None:
-    # 21:30 UTC is already 00:30 the next day in Moscow.
+def test_the_hours_are_moscows_not_utcs(db: Session, clock: FixedClock) -> None:
+    # 21:30 UTC would be within the hours in UTC; in Moscow it is 00:30 of the next day.
     clock.instant = datetime(2026, 11, 24, 21, 30)
     assert clock.today() == date(2026, 11, 25)
     make_loan(db, clock, due_in=3)
+    assert run(db, clock) == 0
+    clock.instant = datetime(2026, 11, 25, 6, 0)  # 09:00 in Moscow, the same Moscow date
+    assert run(db, clock) == 1
+    assert "через 3 дня" in texts(db)[0]
+
+
+def test_a_day_off_keeps_shorter_hours(db: Session, clock: FixedClock) -> None:
+    # 04.11.2026, a Wednesday, is a holiday: 09:00–20:00, not 08:00–22:00.
+    clock.instant = datetime(2026, 11, 4, 5, 30)  # 08:30 in Moscow
+    make_loan(db, clock, due_in=3)
+    assert run(db, clock) == 0
+    clock.instant = datetime(2026, 11, 4, 17, 30)  # 20:30
+    assert run(db, clock) == 0
+    clock.instant = datetime(2026, 11, 4, 16, 59)  # 19:59
     assert run(db, clock) == 1
 
 
@@ -186,9 +216,9 @@ def test_a_day_missed_is_caught_up_without_a_stale_reminder(db: Session, clock: 
     assert run(db, clock) == 1
     assert kinds(db) == [reminders.BEFORE_3]
     assert "через 2 дня" in texts(db)[0]
-    next_day(clock, 10)  # the clock jumps past the due date: only the overdue notice
+    next_day(clock, 10)  # the clock jumps past the due date: only today's overdue notice
     assert run(db, clock) == 1
-    assert kinds(db) == [reminders.BEFORE_3, reminders.OVERDUE_1]
+    assert kinds(db) == [reminders.BEFORE_3, "overdue_8"]
 
 
 def test_nothing_outside_the_windows(db: Session, clock: FixedClock) -> None:
@@ -251,7 +281,11 @@ def test_unique_key_stops_a_second_worker(
         assert kinds(db) == [reminders.BEFORE_3]
 
 
-def test_command_prints_the_count(engine: Engine, capsys: pytest.CaptureFixture) -> None:
+def test_command_prints_the_count(
+    engine: Engine, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command runs on the wall clock; the hours messages may go are tested above.
+    monkeypatch.setattr(reminders.collection_law, "in_hours", lambda _: True)
     with Session(engine) as db:
         business_date.move(db, 40)  # the command reads the shared sandbox business clock
         today = business_date.clock_for(db).today()
@@ -284,7 +318,9 @@ def test_two_workers_at_once_send_one_sms(engine: Engine, clock: FixedClock) -> 
 
     def worker(name: str, gateway: type[SandboxSms]) -> None:
         with Session(engine) as db:
-            results[name] = reminders.send_due_reminders(db, clock, gateway(db, clock))
+            results[name] = reminders.send_due_reminders(
+                db, clock, SANDBOX_LENDER, gateway(db, clock)
+            )
 
     a = threading.Thread(target=worker, args=("a", SlowSms))
     a.start()

@@ -1,0 +1,87 @@
+"""The operator console's HTTP routes: its own session cookie (never the borrower's) and the
+files operators may open (the passport photo for the identification role only)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from credit7_web import urls, wiring
+from credit7_web.backoffice import identification, search
+from credit7_web.backoffice import sessions as operator_sessions
+from credit7_web.backoffice.models import Operator, Role
+from web.responses import PRIVATE, not_found, secure
+
+
+def _operator(request: Request) -> Operator | None:
+    """The operator of the operator cookie (never the borrower's), or None."""
+    token = request.cookies.get(operator_sessions.OPERATOR_COOKIE)
+    if not token:
+        return None
+    with wiring.unit() as u:
+        return operator_sessions.resolve(u.db, u.clock, token)
+
+
+def operator_claim(request: Request) -> RedirectResponse:
+    """Trade the operator's sign-in ticket for the operator cookie (as `claim` for borrowers)."""
+    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+        return RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
+    ticket = request.query_params.get("ticket", "")[:100]
+    with wiring.unit() as u:
+        token = operator_sessions.claim(u.db, u.clock, ticket) if ticket else None
+    if token is None:
+        return RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
+    response = RedirectResponse(urls.OPERATOR, status_code=303)
+    response.set_cookie(
+        operator_sessions.OPERATOR_COOKIE,
+        token,
+        max_age=operator_sessions.SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=secure(request),
+        path="/",
+    )
+    return response
+
+
+def operator_logout(request: Request) -> RedirectResponse:
+    token = request.cookies.get(operator_sessions.OPERATOR_COOKIE)
+    if token:
+        with wiring.unit() as u:
+            operator_sessions.sign_out(u.db, u.clock, token)
+    response = RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
+    response.delete_cookie(
+        operator_sessions.OPERATOR_COOKIE, path="/", httponly=True, samesite="strict"
+    )
+    return response
+
+
+def operator_photo(request: Request) -> Response:
+    operator = _operator(request)
+    raw = request.path_params["photo_id"]
+    if operator is None or operator.role != Role.IDENTIFICATION or not raw.isdigit():
+        return not_found()
+    with wiring.unit() as u:
+        data = identification.photo_file(u.db, u.settings, int(raw))
+    if data is None:
+        return not_found()
+    return Response(data, media_type="image/jpeg", headers=PRIVATE)
+
+
+def operator_document(request: Request) -> Response:
+    raw = request.path_params["document_id"]
+    if _operator(request) is None or not raw.isdigit():
+        return not_found()
+    with wiring.unit() as u:
+        pdf = search.document_file(u.db, u.settings, int(raw))
+    return not_found() if pdf is None else pdf(pdf, raw)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route(urls.OPERATOR_CLAIM, operator_claim, methods=["GET"]),
+        Route(urls.OPERATOR_LOGOUT, operator_logout, methods=["GET", "POST"]),
+        Route(urls.OPERATOR_PHOTO_FILE, operator_photo, methods=["GET"]),
+        Route(urls.OPERATOR_DOCUMENT_FILE, operator_document, methods=["GET"]),
+    ]
