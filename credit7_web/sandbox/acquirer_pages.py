@@ -269,7 +269,8 @@ _PAY_JS = """
     if (v.indexOf("/") >= 0) return;
     var d = v.replace(/[^0-9]/g, "").slice(0, 4);
     var adding = e.inputType !== "deleteContentBackward";
-    e.target.value = d.length > 2 || (d.length === 2 && adding) ? d.slice(0, 2) + "/" + d.slice(2) : d;
+    var slash = d.length > 2 || (d.length === 2 && adding);
+    e.target.value = slash ? d.slice(0, 2) + "/" + d.slice(2) : d;
   });
   form.addEventListener("submit", function (e) {
     var bad = null;

@@ -270,13 +270,17 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
     assert snapshot_all(app_db) == before
     assert redirect_to(await browser.send(ApplyState, "load")) == "/cabinet"
 
-    # The cabinet shows the loan, its two documents and the history.
+    # The cabinet shows the loan, the signed contract (the draft it replaced is not listed
+    # beside it) and the history.
     browser.at("/cabinet")
     assert await browser.send(CabinetState, "load") == []
     cabinet = browser.state(CabinetState)
     assert (cabinet.loan.number, cabinet.loan.status) == (loan.number, "Активен")
     assert cabinet.loan.principal == rub(12_000_00)
-    assert [d.url for d in cabinet.documents] == [f"/files/documents/{d.id}" for d in documents]
+    signed = documents[1]
+    assert [(d.url, d.title) for d in cabinet.documents] == [
+        (f"/files/documents/{signed.id}", signed.title)
+    ]
     assert [o.kind for o in cabinet.operations] == [
         OperationKind.DISBURSEMENT,
         OperationKind.CARD_CHECK_REFUND,

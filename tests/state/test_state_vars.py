@@ -26,13 +26,14 @@ from state.sandbox_clock import BusinessDateState
 from tests.state.harness import PHONE, Browser, form, sms_code
 
 FRONTEND: dict[type[BaseState], set[str]] = {
-    LoginState: {"errors", "busy", "notice"},
-    RegisterState: {"errors", "busy", "step", "phone_display"},
-    RecoverState: {"errors", "busy", "step", "phone_display"},
-    QuestionnaireState: {"errors", "busy", "step", "values", "same_address", "loaded"},
-    CabinetState: {"name", "phone", "requested", "pending", "loaded"}
+    LoginState: {"errors", "answered", "notice"},
+    RegisterState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
+    RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
+    QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
+    CabinetState: {"name", "phone", "requested", "pending", "refusal", "reapply", "loaded"}
     | {"loan", "schedule", "documents", "operations"},
-    ApplyState: {"errors", "busy", "stage", "has_photo", "photo_url", "has_card", "card_label"}
+    ApplyState: {"errors", "answered", "stage", "has_photo", "photo_url", "has_card"}
+    | {"card_label", "priced", "resend_timer", "notice"}
     | {"card_notice", "card_failed", "upload_progress", "amount", "term", "amount_min"}
     | {
         "amount_max",
@@ -45,7 +46,7 @@ FRONTEND: dict[type[BaseState], set[str]] = {
         "signature_requested",
     },
     BusinessDateState: {"enabled", "today", "shift", "error"},
-    CalculatorState: {"due_dates"},
+    CalculatorState: {"due_dates", "signed_in"},
     SmsOutboxState: {"enabled", "messages"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
