@@ -58,7 +58,7 @@ def register() -> rx.Component:
     consent = rx.text(
         "Я даю согласие на обработку моих персональных данных в соответствии с Федеральным "
         "законом № 152-ФЗ и соглашаюсь с ",
-        rx.link("условиями обработки", href=urls.PERSONAL_DATA),
+        rx.link("условиями обработки", href=urls.PERSONAL_DATA, underline="always"),
         ".",
         size="2",
     )

@@ -56,10 +56,13 @@ def footer() -> rx.Component:
         rx.el.div(
             rx.text(
                 "Горячая линия: ",
-                rx.link(HOTLINE, href=f"tel:{HOTLINE_TEL}"),
+                rx.link(HOTLINE, href=f"tel:{HOTLINE_TEL}", underline="always"),
                 " — бесплатно по России",
             ),
-            rx.text("Документы: ", rx.link(DOCS_EMAIL, href=f"mailto:{DOCS_EMAIL}")),
+            rx.text(
+                "Документы: ",
+                rx.link(DOCS_EMAIL, href=f"mailto:{DOCS_EMAIL}", underline="always"),
+            ),
             class_name="c7-footer-links",
         ),
         rx.text(wiring.settings().lender.requisites, size="1", data_testid="lender-details"),
