@@ -245,7 +245,8 @@ class ApplyState(FormMixin, rx.State):
         share = progress.get("progress") if isinstance(progress, dict) else None
         if isinstance(share, int | float) and not isinstance(share, bool) and isfinite(share):
             self.upload_progress = int(min(max(share, 0), 1) * 100)
-            self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
+            if self.upload_progress < 100:  # the last report may come after the answer
+                self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
 
     @rx.event
     @signed_in
