@@ -70,8 +70,9 @@ def prepare(page: Page, photo: Path, card_number: str = SUCCESS_CARD, a11y: bool
     if a11y:
         assert_accessible(page)
     page.get_by_label("Номер карты").fill(card_number)
-    page.get_by_label(re.compile("Срок действия")).press_sequentially("1230")  # typed: "12/30"
-    expect(page.get_by_label(re.compile("Срок действия"))).to_have_value("12/30")
+    expiry = page.get_by_label(re.compile("Срок действия"))
+    expiry.fill("1230")  # pasted as the digits alone
+    expect(expiry).to_have_value("12/30")
     page.get_by_label("CVC").fill("123")
     page.get_by_role("button", name=re.compile("Привязать|Оплатить|Подтвердить")).click()
     expect(page).to_have_url(re.compile(r"/apply/?\?card="))
