@@ -51,25 +51,22 @@ def header(member: bool | rx.Var = False) -> rx.Component:
 
 
 def footer() -> rx.Component:
-    """Contacts, then the lender's details from configuration (PRODUCT.md: on every page)."""
+    """Contacts, then the lender's details from configuration (PRODUCT.md: on every page).
+
+    Plain elements: the footer is on every first paint, and needs no themed component.
+    """
     return rx.el.footer(
         rx.el.div(
-            rx.text(
+            rx.el.p(
                 "Горячая линия: ",
-                rx.link(HOTLINE, href=f"tel:{HOTLINE_TEL}", underline="always"),
+                rx.el.a(HOTLINE, href=f"tel:{HOTLINE_TEL}"),
                 " — бесплатно по России",
             ),
-            rx.text(
-                "Документы: ",
-                rx.link(DOCS_EMAIL, href=f"mailto:{DOCS_EMAIL}", underline="always"),
-            ),
+            rx.el.p("Документы: ", rx.el.a(DOCS_EMAIL, href=f"mailto:{DOCS_EMAIL}")),
             class_name="c7-footer-links",
         ),
-        rx.text(wiring.settings().lender.requisites, size="1", data_testid="lender-details"),
-        rx.text(
-            f"Займы выдаются гражданам РФ от {tariff.AGE_MIN} до {tariff.AGE_MAX} лет.",
-            size="1",
-        ),
+        rx.el.p(wiring.settings().lender.requisites, data_testid="lender-details"),
+        rx.el.p(f"Займы выдаются гражданам РФ от {tariff.AGE_MIN} до {tariff.AGE_MAX} лет."),
         class_name="c7-footer",
     )
 
@@ -77,7 +74,7 @@ def footer() -> rx.Component:
 def page(
     *children: rx.Component, title: str | None = None, member: bool | rx.Var = False
 ) -> rx.Component:
-    return rx.box(
+    return rx.el.div(
         header(member),
         rx.el.main(
             rx.heading(title, size="7", as_="h1") if title else rx.fragment(),

@@ -25,7 +25,7 @@ from credit7_web.russian import (
     term_range_text,
 )
 from pages.client import on_client, snap
-from pages.components import ACCENT, NOT_READY, card, link_button, page
+from pages.components import NOT_READY, link_button, page
 from state.calculator import CalculatorState
 
 RANGE = tariff.amount_range(first_loan=True)
@@ -68,10 +68,10 @@ def _shown(name: str) -> Var:
 
 
 def _figure(label: str, value: Var | str, test_id: str, big: bool = False) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", class_name="c7-muted"),
-        rx.text(value, size="6" if big else "4", weight="bold", data_testid=test_id),
-        spacing="0",
+    return rx.el.div(
+        rx.el.dt(label),
+        rx.el.dd(value, data_testid=test_id),
+        class_name="c7-figure c7-figure-big" if big else "c7-figure",
     )
 
 
@@ -91,17 +91,18 @@ def _range(state: ClientStateVar, label: str, low: int, high: int, step: int, te
     )
 
 
-def _scale(low: str, high: str) -> rx.Component:
-    return rx.hstack(rx.text(low, size="1"), rx.spacer(), rx.text(high, size="1"), width="100%")
+def _line(*children: rx.Component | str, class_name: str = "c7-line") -> rx.Component:
+    """Two things at the ends of one line: a label and its value, or a scale's bounds."""
+    return rx.el.div(
+        *[rx.el.span(c) if isinstance(c, str) else c for c in children], class_name=class_name
+    )
 
 
 def _amount_controls() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return rx.fragment(
+        _line(
             rx.el.label("Сумма займа, ₽", html_for="calc-amount", class_name="c7-label"),
-            rx.spacer(),
-            rx.text(_pricing(f"rub({amount.value!s} * {RUB})", amount.value), weight="bold"),
-            width="100%",
+            rx.el.b(_pricing(f"rub({amount.value!s} * {RUB})", amount.value)),
         ),
         rx.el.input(
             id="calc-amount",
@@ -114,40 +115,32 @@ def _amount_controls() -> rx.Component:
             class_name="c7-input",
         ),
         _range(amount, "Сумма займа", LOW, HIGH, STEP, "calc-amount-range"),
-        _scale(rub(RANGE.min), rub(RANGE.max)),
-        width="100%",
+        _line(rub(RANGE.min), rub(RANGE.max), class_name="c7-line c7-scale"),
     )
 
 
 def _term_controls() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return rx.fragment(
+        _line(
             rx.el.label("Срок займа", html_for="calc-term", class_name="c7-label"),
-            rx.spacer(),
-            rx.text(
-                rx.Var.create(TERM_LABELS).to(dict)[term.value.to_string()].to(str),
-                weight="bold",
-            ),
-            width="100%",
+            rx.el.b(rx.Var.create(TERM_LABELS).to(dict)[term.value.to_string()].to(str)),
         ),
-        rx.box(
-            _range(term, "Срок займа", FIRST_TERM, LAST_TERM, tariff.TERM_STEP, "calc-term-range"),
-            id="calc-term",
-            width="100%",
-        ),
-        _scale(days(FIRST_TERM), days(LAST_TERM)),
-        width="100%",
+        _range(term, "Срок займа", FIRST_TERM, LAST_TERM, tariff.TERM_STEP, "calc-term-range"),
+        _line(days(FIRST_TERM), days(LAST_TERM), class_name="c7-line c7-scale"),
     )
 
 
 def calculator() -> rx.Component:
-    return card(
+    """Plain elements and the app's own classes: the first paint is what a visitor waits for,
+    and every themed component costs style and layout work before it."""
+    promo = fraction_text(tariff.FIRST_LOAN_PROMO_RATE)
+    return rx.el.section(
         amount,
         term,
-        rx.heading("Рассчитайте заём", size="5", as_="h2"),
+        rx.el.h2("Рассчитайте заём", id="calc-title"),
         _amount_controls(),
         _term_controls(),
-        rx.grid(
+        rx.el.dl(
             _figure("Вернуть", _shown("total"), "calc-total", big=True),
             _figure(
                 "До",
@@ -157,23 +150,16 @@ def calculator() -> rx.Component:
             ),
             _figure("ПСК, % годовых", _shown("psk"), "calc-psk"),
             _figure("ПСК в рублях", _shown("psk_rub"), "calc-psk-rub"),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="4",
-            width="100%",
+            class_name="c7-figures",
         ),
-        # callout.text is a <p> already: a rx.text (another <p>) inside it would be cut in two
-        # by the HTML parser, and the page's hydration would fail.
-        rx.callout.root(
-            rx.callout.icon(rx.icon("badge_percent")),
-            rx.callout.text(
-                f"Первый заём — {fraction_text(tariff.FIRST_LOAN_PROMO_RATE)}\u00a0% при возврате "
-                f"в срок. Без акции по ставке {per_day_text()}: вернуть ",
-                rx.text.strong(_shown("std_total"), data_testid="calc-std-total"),
-                ", ПСК ",
-                rx.text.strong(_shown("std_psk"), data_testid="calc-std-psk"),
-                ".",
-            ),
-            color_scheme=ACCENT,
+        rx.el.p(
+            f"Первый заём — {promo}\u00a0% при возврате в срок. Без акции по ставке "
+            f"{per_day_text()}: вернуть ",
+            rx.el.strong(_shown("std_total"), data_testid="calc-std-total"),
+            ", ПСК ",
+            rx.el.strong(_shown("std_psk"), data_testid="calc-std-psk"),
+            ".",
+            class_name="c7-promo",
         ),
         link_button(
             "Получить деньги",
@@ -183,10 +169,11 @@ def calculator() -> rx.Component:
             + "&term="
             + term.value.to_string(),
             size="4",
-            width="100%",
+            class_name="c7-cta",
             data_testid="calc-apply",
         ),
-        class_name="c7-calculator",
+        aria_labelledby="calc-title",
+        class_name="c7-panel c7-calculator",
     )
 
 
@@ -194,24 +181,18 @@ def _offer() -> rx.Component:
     """The lender's pitch beside the calculator: every figure from the tariff."""
     promo = fraction_text(tariff.FIRST_LOAN_PROMO_RATE)
     points = [
-        ("badge_percent", f"Первый заём — {promo}\u00a0% при возврате в срок"),
-        ("wallet", f"{amount_range_text(RANGE).capitalize()} на срок {term_range_text()}"),
-        ("zap", "Решение автоматически, за секунды — деньги сразу на карту"),
-        ("calendar_check", "Досрочное погашение в любой день, без комиссии"),
+        f"Первый заём — {promo}\u00a0% при возврате в срок",
+        f"{amount_range_text(RANGE).capitalize()} на срок {term_range_text()}",
+        "Решение автоматически, за секунды — деньги сразу на карту",
+        "Досрочное погашение в любой день, без комиссии",
     ]
-    return rx.vstack(
-        rx.heading("Деньги на карту за 5 минут", size="8", as_="h1"),
-        rx.text(
+    return rx.el.div(
+        rx.el.h1("Деньги на карту за 5 минут", class_name="c7-title"),
+        rx.el.p(
             "Онлайн-заём по паспорту: без справок, поручителей и визита в офис.",
-            size="4",
+            class_name="c7-lead",
         ),
-        rx.el.ul(
-            *[
-                rx.el.li(rx.icon(icon, size=20, aria_hidden="true"), rx.text.span(text))
-                for icon, text in points
-            ],
-            class_name="c7-points",
-        ),
+        rx.el.ul(*[rx.el.li(text) for text in points], class_name="c7-points"),
         link_button(
             "Оформить заём через Госуслуги",
             urls.GOSUSLUGI,
@@ -219,7 +200,6 @@ def _offer() -> rx.Component:
             size="3",
             color_scheme="blue",
         ),
-        spacing="4",
         class_name="c7-offer",
     )
 
