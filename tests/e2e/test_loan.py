@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FileChooser, Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -242,15 +242,25 @@ def test_the_passport_photo_by_keyboard_alone(
     assert_accessible(page)
     upload = page.get_by_role("button", name="Загрузить фото")
     expect(upload).to_be_enabled()
+    # Listening from the start: Playwright intercepts the picker only once someone listens, and
+    # a listener added just before the key press can lose that race.
+    choosers: list[FileChooser] = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
 
     def pick(photo: Path, key: str, tab: str) -> None:
         for _ in range(12):  # Tab (through the header, or back from the button) to the area
             page.keyboard.press(tab)
             if page.evaluate("document.activeElement.id") == "passport-photo":
                 break
-        with page.expect_file_chooser() as chooser:
-            page.keyboard.press(key)
-        chooser.value.set_files(str(photo))
+        expect(page.locator("#passport-photo")).to_be_focused()
+        opened = len(choosers)
+        page.keyboard.press(key)
+        for _ in range(100):
+            if len(choosers) > opened:
+                break
+            page.wait_for_timeout(100)
+        assert len(choosers) == opened + 1, f"{key} did not open the file picker"
+        choosers[-1].set_files(str(photo))
         expect(page.get_by_test_id("chosen-file")).to_have_text(photo.name)
 
     pick(jpeg(tmp_path / "tiny.jpg", 300, 200), "Enter", "Tab")
