@@ -226,6 +226,7 @@ def resend_button(state: type[rx.State], on_click, test_id: str = "resend") -> r
         rx.cond(left > 0, "Новый код — через " + left.to_string() + " с", "Отправить код ещё раз"),
         on_click=on_click,
         disabled=NOT_READY | (left > 0),
+        class_name="c7-resend",
         data_testid=test_id,
     )
 
