@@ -12,8 +12,6 @@ from credit7_web.tariff import DOCS_EMAIL, HOTLINE, HOTLINE_TEL
 from pages.client import seconds_left
 from state.forms import ANSWERED
 
-ACCENT = "green"
-
 
 def link_button(label: str | rx.Var, href: str | rx.Var, **props) -> rx.Component:
     """A link dressed as a button (a button inside a link would be two nested controls)."""

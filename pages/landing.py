@@ -24,7 +24,7 @@ from credit7_web.russian import (
     per_day_text,
     term_range_text,
 )
-from pages.client import on_client, snap
+from pages.client import lookup, on_client, snap
 from pages.components import NOT_READY, link_button, page
 from state.calculator import CalculatorState
 
@@ -123,7 +123,7 @@ def _term_controls() -> rx.Component:
     return rx.fragment(
         _line(
             rx.el.label("Срок займа", html_for="calc-term", class_name="c7-label"),
-            rx.el.b(rx.Var.create(TERM_LABELS).to(dict)[term.value.to_string()].to(str)),
+            rx.el.b(lookup(TERM_LABELS, term.value.to_string())),
         ),
         _range(term, "Срок займа", FIRST_TERM, LAST_TERM, tariff.TERM_STEP, "calc-term-range"),
         _line(days(FIRST_TERM), days(LAST_TERM), class_name="c7-line c7-scale"),
