@@ -249,7 +249,7 @@ def _scoring() -> rx.Component:
             "Проверяем данные и запрашиваем бюро кредитных историй. Обычно это занимает "
             "несколько секунд — страница обновится сама."
         ),
-        rx.progress(width="100%"),
+        rx.progress(width="100%", aria_label="Рассмотрение заявки"),
         form_error(S.errors),
         data_testid="scoring",
     )
