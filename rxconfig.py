@@ -1,10 +1,18 @@
-"""Reflex configuration: the embedded SQLite default, or PostgreSQL/Redis from the environment."""
+"""Reflex configuration: the embedded SQLite default, or PostgreSQL/Redis from the environment.
+
+The allowed origins (CORS and the websocket's origin check) follow the port the app serves on:
+`reflex run --frontend-port P` puts P in REFLEX_FRONTEND_PORT and reads this file again before
+the app starts, so `PORT=8080 make run` works without CREDIT7_ORIGINS. A plain `reflex run`
+serves on 3000 and does not set it.
+"""
 
 import os
 
 import reflex as rx
 
 from credit7_web.db import app_db_url
+
+_port = os.environ.get("REFLEX_FRONTEND_PORT") or os.environ.get("REFLEX_BACKEND_PORT") or "3000"
 
 config = rx.Config(
     app_name="credit7",
@@ -14,8 +22,13 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     cors_allowed_origins=os.environ.get(
-        "CREDIT7_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000"
+        "CREDIT7_ORIGINS", f"http://localhost:{_port},http://127.0.0.1:{_port}"
     ).split(","),
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="green", radius="medium"))],
+    # Solid panels: a translucent card blurs what lies behind it, which delays the first paint.
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="green", radius="medium", panel_background="solid")
+        )
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -1,4 +1,4 @@
-"""Russian as the borrower reads it: words that agree with a number, dates, phones, СНИЛС."""
+"""Russian as the borrower reads it: words that agree with a number, dates, phones, cards, СНИЛС."""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ def days(n: int) -> str:
 def format_phone(phone: str) -> str:
     """'9001234567' -> '+7 (900) 123-45-67'."""
     return f"+7 ({phone[:3]}) {phone[3:6]}-{phone[6:8]}-{phone[8:]}"
+
+
+def format_card(masked: str) -> str:
+    """Any masked number ('411111******1111', '4111 11** **** 1111') -> '•••• 1111'.
+
+    One way everywhere: the acquirer's mask shows the first six digits too, the borrower
+    recognises a card by its last four.
+    """
+    return f"•••• {masked[-4:]}"
 
 
 def format_date(day: date) -> str:

@@ -10,10 +10,14 @@ from pages.components import (
     checkbox,
     code_field,
     field,
+    form,
     form_error,
+    notice,
     page,
     password_fields,
     phone_field,
+    resend_button,
+    secondary,
     submit,
 )
 from pages.gosuslugi import gosuslugi_start
@@ -23,22 +27,22 @@ from state.register import RegisterState
 
 
 def _code_step(state: type[RegisterState] | type[RecoverState]) -> rx.Component:
-    return rx.form(
+    return form(
+        state,
+        state.submit_code,
         rx.vstack(
             rx.text("Мы отправили SMS с кодом на номер ", rx.text.strong(state.phone_display)),
             code_field(state.errors),
-            submit("Подтвердить", state.busy),
+            rx.cond(state.notice != "", notice(state.notice, "code-notice")),
+            submit("Подтвердить", state),
             rx.hstack(
-                rx.button("Отправить код ещё раз", variant="ghost", on_click=state.resend),
-                rx.button("Изменить номер", variant="ghost", on_click=state.change_phone),
+                resend_button(state, state.resend),
+                secondary("Изменить номер", on_click=state.change_phone),
                 wrap="wrap",
             ),
             spacing="3",
             width="100%",
         ),
-        on_submit=state.submit_code,
-        reset_on_submit=False,
-        width="100%",
     )
 
 
@@ -55,32 +59,31 @@ def register() -> rx.Component:
     consent = rx.text(
         "Я даю согласие на обработку моих персональных данных в соответствии с Федеральным "
         "законом № 152-ФЗ и соглашаюсь с ",
-        rx.link("условиями обработки", href=urls.PERSONAL_DATA),
+        rx.link("условиями обработки", href=urls.PERSONAL_DATA, underline="always"),
         ".",
         size="2",
     )
-    phone_step = rx.form(
+    phone_step = form(
+        RegisterState,
+        RegisterState.submit_phone,
         rx.vstack(
             phone_field(RegisterState.errors),
             checkbox(RegisterState.errors, consent, "consent"),
-            submit("Получить код", RegisterState.busy),
+            submit("Получить код", RegisterState),
             spacing="3",
             width="100%",
         ),
-        on_submit=RegisterState.submit_phone,
-        reset_on_submit=False,
-        width="100%",
     )
-    password_step = rx.form(
+    password_step = form(
+        RegisterState,
+        RegisterState.submit_password,
         rx.vstack(
             rx.text("Номер ", rx.text.strong(RegisterState.phone_display), " подтверждён."),
             password_fields(RegisterState.errors, "Придумайте пароль"),
-            submit("Создать аккаунт", RegisterState.busy),
+            submit("Создать аккаунт", RegisterState),
             spacing="3",
             width="100%",
         ),
-        on_submit=RegisterState.submit_password,
-        width="100%",
     )
     return page(
         card(
@@ -103,7 +106,9 @@ def login() -> rx.Component:
                 rx.callout(LoginState.notice, icon="check", color_scheme="green"),
             ),
             form_error(LoginState.errors),
-            rx.form(
+            form(
+                LoginState,
+                LoginState.submit,
                 rx.vstack(
                     phone_field(LoginState.errors),
                     field(
@@ -114,13 +119,10 @@ def login() -> rx.Component:
                         auto_complete="current-password",
                         max_length=64,
                     ),
-                    submit("Войти", LoginState.busy),
+                    submit("Войти", LoginState),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=LoginState.submit,
-                reset_on_submit=False,
-                width="100%",
             ),
             rx.hstack(
                 rx.link("Забыли пароль?", href=urls.RECOVER),
@@ -139,27 +141,26 @@ def login() -> rx.Component:
 
 
 def recover() -> rx.Component:
-    phone_step = rx.form(
+    phone_step = form(
+        RecoverState,
+        RecoverState.submit_phone,
         rx.vstack(
             rx.text("Укажите номер, на который зарегистрирован аккаунт."),
             phone_field(RecoverState.errors),
-            submit("Продолжить", RecoverState.busy),
+            submit("Продолжить", RecoverState),
             spacing="3",
             width="100%",
         ),
-        on_submit=RecoverState.submit_phone,
-        reset_on_submit=False,
-        width="100%",
     )
-    password_step = rx.form(
+    password_step = form(
+        RecoverState,
+        RecoverState.submit_password,
         rx.vstack(
             password_fields(RecoverState.errors, "Новый пароль"),
-            submit("Сохранить пароль", RecoverState.busy),
+            submit("Сохранить пароль", RecoverState),
             spacing="3",
             width="100%",
         ),
-        on_submit=RecoverState.submit_password,
-        width="100%",
     )
     return page(
         card(

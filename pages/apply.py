@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
 
 from credit7_web import tariff, urls
 from credit7_web.identity import kyc
 from credit7_web.lending.applications import Stage
 from credit7_web.russian import card_check_text, per_day_text
-from pages.components import NOT_READY, card, code_field, error_text, form_error, page, submit
+from pages.client import choose, optimistic
+from pages.components import (
+    NOT_READY,
+    card,
+    code_field,
+    error_text,
+    form,
+    form_error,
+    notice,
+    page,
+    refusal,
+    resend_button,
+    sends,
+    submit,
+    waiting,
+)
 from pages.uploads import photo_dropzone
 from state.apply import LOADING
 from state.apply import ApplyState as S
 
 PHOTO_UPLOAD = "passport-photo"
 UNAVAILABLE = " Недоступно при этой сумме и сроке: полная стоимость превысила бы предел закона."
+RUB = tariff.KOPECKS_PER_RUBLE
+
+# The borrower's choice shows at once; the server's pricing of it follows (`S.priced`).
+choice = ClientStateVar.create("apply_choice", {})
 
 
 def _figure(label: str, value: rx.Var, test_id: str) -> rx.Component:
@@ -30,6 +50,7 @@ def _done(text: rx.Var | str) -> rx.Component:
 
 
 def _photo_step() -> rx.Component:
+    uploading = (S.upload_progress > 0) & (S.upload_progress < 100)
     return card(
         rx.heading("1. Фото с паспортом", size="4", as_="h2"),
         rx.cond(
@@ -63,14 +84,21 @@ def _photo_step() -> rx.Component:
         photo_dropzone("Файл с фото", PHOTO_UPLOAD),
         rx.button(
             rx.cond(S.has_photo, "Загрузить другое фото", "Загрузить фото"),
-            on_click=S.upload_photo(
-                rx.upload_files(upload_id=PHOTO_UPLOAD, on_upload_progress=S.upload_progressed)
-            ),
-            disabled=NOT_READY,
+            type="button",
+            # The chosen file's name leaves the drop area once it is sent (in the browser: no
+            # script comes back from the server).
+            on_click=[
+                S.upload_photo(
+                    rx.upload_files(upload_id=PHOTO_UPLOAD, on_upload_progress=S.upload_progressed)
+                ),
+                rx.clear_selected_files(PHOTO_UPLOAD),
+            ],
+            loading=uploading,
+            disabled=NOT_READY | uploading,
         ),
         rx.cond(
-            (S.upload_progress > 0) & (S.upload_progress < 100),
-            rx.progress(value=S.upload_progress, width="100%"),
+            uploading,
+            rx.progress(value=S.upload_progress, width="100%", aria_label="Загрузка фото"),
         ),
         error_text(S.errors, "photo"),
     )
@@ -97,6 +125,7 @@ def _card_step() -> rx.Component:
         ),
         rx.button(
             rx.cond(S.has_card, "Привязать другую карту", "Привязать карту"),
+            type="button",
             on_click=S.bind_card,
             disabled=NOT_READY,
         ),
@@ -111,9 +140,9 @@ def _service(service) -> rx.Component:
             rx.el.input(
                 type="checkbox",
                 id=box_id,
-                checked=S.chosen.contains(code),
+                checked=optimistic(choice, code, S.chosen.contains(code), S.priced),
                 disabled=~service.fits,
-                on_change=lambda on: S.toggle_service(code, on),
+                on_change=[choose(choice, code, S.priced), S.toggle_service(code)],
                 class_name="c7-checkbox",
             ),
             rx.text.span(service.title, " — ", rx.text.strong(service.price)),
@@ -130,6 +159,23 @@ def _service(service) -> rx.Component:
     )
 
 
+def _slider(slider_id: str, low, high, step: int, confirmed: rx.Var) -> rx.Component:
+    """A native range input: the thumb follows the keyboard or the finger at once, the figures
+    follow the server's pricing (each step is priced there: services and caps depend on it)."""
+    key = rx.Var.create(slider_id)
+    setter = S.set_amount if slider_id == "apply-amount" else S.set_term
+    return rx.el.input(
+        type="range",
+        id=slider_id,
+        min=low,
+        max=high,
+        step=step,
+        value=optimistic(choice, key, confirmed, S.priced),
+        on_change=[choose(choice, key, S.priced), setter],
+        class_name="c7-range",
+    )
+
+
 def _form() -> rx.Component:
     return card(
         rx.heading("3. Сумма и срок", size="4", as_="h2"),
@@ -139,16 +185,7 @@ def _form() -> rx.Component:
             rx.text(S.figures.amount, weight="bold", data_testid="apply-amount-label"),
             width="100%",
         ),
-        rx.el.input(
-            type="range",
-            id="apply-amount",
-            min=S.amount_min,
-            max=S.amount_max,
-            step=tariff.AMOUNT_STEP // tariff.KOPECKS_PER_RUBLE,
-            value=S.amount,
-            on_change=S.set_amount,
-            class_name="c7-range",
-        ),
+        _slider("apply-amount", S.amount_min, S.amount_max, tariff.AMOUNT_STEP // RUB, S.amount),
         error_text(S.errors, "amount"),
         rx.hstack(
             rx.el.label("Срок, дней", html_for="apply-term", class_name="c7-label"),
@@ -156,16 +193,7 @@ def _form() -> rx.Component:
             rx.text(S.figures.term, weight="bold"),
             width="100%",
         ),
-        rx.el.input(
-            type="range",
-            id="apply-term",
-            min=tariff.TERM_MIN,
-            max=tariff.TERM_MAX,
-            step=tariff.TERM_STEP,
-            value=S.term,
-            on_change=S.set_term,
-            class_name="c7-range",
-        ),
+        _slider("apply-term", tariff.TERM_MIN, tariff.TERM_MAX, tariff.TERM_STEP, S.term),
         error_text(S.errors, "term"),
         rx.heading("Дополнительные услуги", size="3", as_="h3"),
         rx.text("По желанию. Цена добавляется к сумме возврата.", size="2"),
@@ -191,11 +219,12 @@ def _form() -> rx.Component:
         form_error(S.errors),
         rx.button(
             "Отправить заявку",
+            type="button",
             size="3",
             width="100%",
-            on_click=S.submit,
-            loading=S.busy,
-            disabled=NOT_READY,
+            on_click=sends(S, S.submit(S.answered)),
+            loading=waiting(S),
+            disabled=NOT_READY | waiting(S),
         ),
     )
 
@@ -207,7 +236,7 @@ def _scoring() -> rx.Component:
             "Проверяем данные и запрашиваем бюро кредитных историй. Обычно это занимает "
             "несколько секунд — страница обновится сама."
         ),
-        rx.progress(width="100%"),
+        rx.progress(width="100%", aria_label="Рассмотрение заявки"),
         form_error(S.errors),
         data_testid="scoring",
     )
@@ -215,12 +244,7 @@ def _scoring() -> rx.Component:
 
 def _refused() -> rx.Component:
     return card(
-        rx.heading("Заявка отклонена", size="5", as_="h2"),
-        rx.text(S.refusal, data_testid="refusal"),
-        rx.cond(
-            S.reapply != "",
-            rx.text("Подать новую заявку можно с ", rx.text.strong(S.reapply), "."),
-        ),
+        refusal(S.refusal, S.reapply),
         rx.link("Вернуться в личный кабинет", href=urls.CABINET),
     )
 
@@ -231,8 +255,8 @@ def _offer() -> rx.Component:
         rx.heading("Заём одобрен", size="5", as_="h2"),
         rx.cond(
             o.less != "",
-            rx.callout(
-                rx.text(o.less, data_testid="offer-less"),
+            rx.callout.root(
+                rx.callout.text(o.less, data_testid="offer-less"),
                 color_scheme="amber",
             ),
         ),
@@ -240,12 +264,13 @@ def _offer() -> rx.Component:
             _figure("Сумма", o.amount, "offer-amount"),
             _figure("Вернуть", o.total, "offer-total"),
             _figure("До", o.due, "offer-due"),
-            _figure("ПСК", o.psk, "offer-psk"),
+            _figure("ПСК, % годовых", o.psk, "offer-psk"),
+            _figure("ПСК в рублях", o.psk_rub, "offer-psk-rub"),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
             width="100%",
         ),
-        rx.text("Деньги придут на ", o.card, "."),
+        rx.text("Деньги придут на карту ", o.card, ".", data_testid="offer-card"),
         rx.link(
             "Индивидуальные условия договора № ",
             o.number,
@@ -256,24 +281,26 @@ def _offer() -> rx.Component:
         form_error(S.errors),
         rx.cond(
             S.signature_requested,
-            rx.form(
+            form(
+                S,
+                S.sign,
                 rx.vstack(
                     rx.text("Мы отправили код на ваш телефон. Вводя его, вы подписываете договор."),
                     code_field(S.errors),
-                    submit("Подписать и получить деньги", S.busy),
-                    rx.button("Отправить код ещё раз", variant="ghost", on_click=S.send_code),
+                    rx.cond(S.notice != "", notice(S.notice, "code-notice")),
+                    submit("Подписать и получить деньги", S),
+                    resend_button(S, S.send_code),
                     width="100%",
                 ),
-                on_submit=S.sign,
-                reset_on_submit=False,
-                width="100%",
             ),
             rx.button(
                 "Подписать кодом из SMS",
+                type="button",
                 size="3",
                 width="100%",
-                on_click=S.send_code,
-                disabled=NOT_READY,
+                on_click=sends(S, S.send_code(S.answered)),
+                loading=waiting(S),
+                disabled=NOT_READY | waiting(S),
             ),
         ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from credit7_web import urls
-from pages.components import card, link_button, page
+from pages.components import card, link_button, page, refusal
 from state.cabinet import CabinetState as S
 
 
@@ -66,37 +66,51 @@ def _loan() -> rx.Component:
     )
 
 
+def _cell(label: str, value: rx.Var) -> rx.Component:
+    """A cell that names its column: on a phone the rows stack and each value keeps its label."""
+    return rx.el.td(value, role="cell", custom_attrs={"data-label": label})
+
+
 def _schedule() -> rx.Component:
+    """A table on a wide screen; on a phone each payment becomes a block of labelled lines
+    (assets/styles.css), so nothing is clipped and nothing scrolls sideways."""
     with_services = S.loan.services != ""
+
+    def head(label: str) -> rx.Component:
+        return rx.el.th(label, scope="col", role="columnheader")
+
     return card(
-        rx.heading("График платежей", size="4", as_="h2"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Дата"),
-                        rx.table.column_header_cell("Основной долг"),
-                        rx.table.column_header_cell("Проценты"),
-                        rx.cond(with_services, rx.table.column_header_cell("Доп. услуги")),
-                        rx.table.column_header_cell("Всего"),
-                    )
+        rx.heading("График платежей", size="4", as_="h2", id="schedule-title"),
+        rx.el.table(
+            rx.el.thead(
+                rx.el.tr(
+                    head("Дата"),
+                    head("Основной долг"),
+                    head("Проценты"),
+                    rx.cond(with_services, head("Доп. услуги")),
+                    head("Всего"),
+                    role="row",
                 ),
-                rx.table.body(
-                    rx.foreach(
-                        S.schedule,
-                        lambda r: rx.table.row(
-                            rx.table.cell(r.date),
-                            rx.table.cell(r.principal),
-                            rx.table.cell(r.interest),
-                            rx.cond(with_services, rx.table.cell(r.services)),
-                            rx.table.cell(r.total),
-                        ),
-                    )
-                ),
-                width="100%",
+                role="rowgroup",
             ),
-            overflow_x="auto",
-            width="100%",
+            rx.el.tbody(
+                rx.foreach(
+                    S.schedule,
+                    lambda r: rx.el.tr(
+                        _cell("Дата", r.date),
+                        _cell("Основной долг", r.principal),
+                        _cell("Проценты", r.interest),
+                        rx.cond(with_services, _cell("Доп. услуги", r.services)),
+                        _cell("Всего", r.total),
+                        role="row",
+                        data_testid="schedule-row",
+                    ),
+                ),
+                role="rowgroup",
+            ),
+            role="table",
+            aria_labelledby="schedule-title",
+            class_name="c7-schedule",
         ),
     )
 
@@ -134,19 +148,29 @@ def _operations() -> rx.Component:
 
 
 def _empty() -> rx.Component:
+    """No running loan: what is pending, or the last refusal with its reason, or an invitation."""
     return card(
-        rx.heading("Нет активных займов", size="5", as_="h2"),
         rx.cond(
-            S.pending != "",
-            rx.text(S.pending),
-            rx.cond(
-                S.requested != "",
-                rx.text("Вы выбрали в калькуляторе: ", rx.text.strong(S.requested)),
-                rx.text("Оформите заём — решение придёт за несколько секунд."),
+            S.refusal != "",
+            refusal(S.refusal, S.reapply),
+            rx.fragment(
+                rx.heading("Нет активных займов", size="5", as_="h2"),
+                rx.cond(
+                    S.pending != "",
+                    rx.text(S.pending),
+                    rx.cond(
+                        S.requested != "",
+                        rx.text("Вы выбрали в калькуляторе: ", rx.text.strong(S.requested)),
+                        rx.text("Оформите заём — решение придёт за несколько секунд."),
+                    ),
+                ),
             ),
         ),
-        link_button(
-            rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"), urls.APPLY, size="3"
+        rx.cond(
+            S.reapply == "",
+            link_button(
+                rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"), urls.APPLY, size="3"
+            ),
         ),
     )
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
 
-from credit7_web import urls
+from credit7_web import tariff, urls, wiring
 from credit7_web.tariff import DOCS_EMAIL, HOTLINE, HOTLINE_TEL
-
-ACCENT = "green"
+from pages.client import seconds_left
+from state.forms import ANSWERED
 
 
 def link_button(label: str | rx.Var, href: str | rx.Var, **props) -> rx.Component:
@@ -15,47 +18,62 @@ def link_button(label: str | rx.Var, href: str | rx.Var, **props) -> rx.Componen
     return rx.button(rx.link(label, href=href, underline="none"), as_child=True, **props)
 
 
-def header(member: bool = False) -> rx.Component:
-    """Visitors see «Войти»; a signed-in borrower's pages link back to the cabinet instead."""
+def header(member: bool | rx.Var = False) -> rx.Component:
+    """Visitors see «Войти»; a signed-in borrower sees the cabinet link instead.
+
+    `member` is known when the page is written (a borrower's page) or read on load (`rx.Var`).
+    The logo is a link, not a heading: each page has one `h1`, its own title.
+    """
+    cabinet = link_button("Личный кабинет", urls.CABINET)
+    sign_in = link_button("Войти", urls.LOGIN)
+    if isinstance(member, rx.Var):
+        account = rx.cond(member, cabinet, sign_in)
+    else:
+        account = cabinet if member else sign_in
     return rx.el.header(
         rx.link(
-            rx.heading("Credit7", size="6", color_scheme=ACCENT),
+            rx.text.span("Credit", rx.text.span("7", class_name="c7-logo-seven")),
             href=urls.HOME,
             underline="none",
             aria_label="Credit7 — на главную",
+            class_name="c7-logo",
         ),
-        rx.hstack(
+        rx.el.nav(
             link_button("Внести платёж", urls.PAY, variant="outline"),
-            link_button("Личный кабинет", urls.CABINET)
-            if member
-            else link_button("Войти", urls.LOGIN),
-            spacing="2",
-            wrap="wrap",
+            account,
+            aria_label="Основное меню",
+            class_name="c7-header-nav",
         ),
         class_name="c7-header",
     )
 
 
 def footer() -> rx.Component:
+    """Contacts, then the lender's details from configuration (PRODUCT.md: on every page).
+
+    Plain elements: the footer is on every first paint, and needs no themed component.
+    """
     return rx.el.footer(
-        rx.text(
-            "Горячая линия: ",
-            rx.link(HOTLINE, href=f"tel:{HOTLINE_TEL}"),
-            " — бесплатно по России",
+        rx.el.div(
+            rx.el.p(
+                "Горячая линия: ",
+                rx.el.a(HOTLINE, href=f"tel:{HOTLINE_TEL}"),
+                " — бесплатно по России",
+            ),
+            rx.el.p("Документы: ", rx.el.a(DOCS_EMAIL, href=f"mailto:{DOCS_EMAIL}")),
+            rx.el.p(rx.el.a("Вопросы и ответы", href=urls.FAQ)),
+            class_name="c7-footer-links",
         ),
-        rx.text("Документы: ", rx.link(DOCS_EMAIL, href=f"mailto:{DOCS_EMAIL}")),
-        rx.link("Вопросы и ответы", href=urls.FAQ),
-        rx.text(
-            "ООО МКК «Кредит Севен». Займы выдаются гражданам РФ от 18 до 75 лет.",
-            size="1",
-            color_scheme="gray",
-        ),
+        rx.el.p(wiring.settings().lender.requisites, data_testid="lender-details"),
+        rx.el.p(f"Займы выдаются гражданам РФ от {tariff.AGE_MIN} до {tariff.AGE_MAX} лет."),
         class_name="c7-footer",
     )
 
 
-def page(*children: rx.Component, title: str | None = None, member: bool = False) -> rx.Component:
-    return rx.box(
+def page(
+    *children: rx.Component, title: str | None = None, member: bool | rx.Var = False
+) -> rx.Component:
+    return rx.el.div(
         header(member),
         rx.el.main(
             rx.heading(title, size="7", as_="h1") if title else rx.fragment(),
@@ -76,6 +94,11 @@ def error_text(errors: rx.Var, name: str) -> rx.Component:
         errors.contains(name),
         rx.text(errors[name], id=f"{name}-error", role="alert", color_scheme="red", size="2"),
     )
+
+
+def notice(text: rx.Var, test_id: str) -> rx.Component:
+    """News that is not an error («Мы отправили новый код»): neutral, read out politely."""
+    return rx.text(text, role="status", size="2", class_name="c7-notice", data_testid=test_id)
 
 
 def field(
@@ -140,9 +163,84 @@ def form_error(errors: rx.Var) -> rx.Component:
 NOT_READY = ~rx.State.is_hydrated
 
 
-def submit(label: str | rx.Var, busy: rx.Var, **props) -> rx.Component:
+@functools.cache
+def _awaited(state: type[rx.State]) -> ClientStateVar:
+    """The answer this state's form waits for, kept in the browser (-1: none)."""
+    return ClientStateVar.create(f"c7_awaits_{state.get_name()}", -1)
+
+
+def waiting(state: type[rx.State]) -> rx.Var:
+    """True from the click until the server answers (`state.forms.FormMixin.answered`)."""
+    return _awaited(state).value == state.answered
+
+
+def sends(state: type[rx.State], handler: rx.EventHandler | rx.event.EventSpec) -> list:
+    """A submitting trigger: the browser marks the form busy at once, then the server is asked."""
+    return [_awaited(state).set_value(state.answered), handler]
+
+
+def form(state: type[rx.State], on_submit, *children: rx.Component, **props) -> rx.Component:
+    """A form that submits once per answer: busy until the server answers, naming the answer it
+    waits for (a double click's copy is ignored), `novalidate` so the server's Russian messages
+    are the only ones, and never reset on submit (a refused form keeps what was typed)."""
+    awaited = _awaited(state)
+    return rx.form(
+        rx.el.input(type="hidden", name=ANSWERED, value=state.answered.to_string()),
+        *children,
+        on_submit=sends(state, on_submit),
+        on_mount=awaited.set_value(-1),
+        reset_on_submit=False,
+        no_validate=True,
+        width="100%",
+        **props,
+    )
+
+
+def submit(label: str | rx.Var, state: type[rx.State], **props) -> rx.Component:
+    """The one submitting button of a `form`: a spinner and disabled until the answer."""
+    busy = waiting(state)
     return rx.button(
-        label, type="submit", size="3", loading=busy, disabled=NOT_READY, width="100%", **props
+        label,
+        type="submit",
+        size="3",
+        loading=busy,
+        disabled=NOT_READY | busy,
+        width="100%",
+        **props,
+    )
+
+
+def secondary(label: str | rx.Var, **props) -> rx.Component:
+    """Any other button: `type="button"`, so inside a form it never submits it."""
+    return rx.button(label, type="button", variant="ghost", **props)
+
+
+def resend_button(state: type[rx.State], on_click, test_id: str = "resend") -> rx.Component:
+    """«Отправить код ещё раз», waiting out the minute between codes with a countdown.
+
+    The browser counts down from the wait the server gave with the last code (`resend_timer`).
+    """
+    left = seconds_left(state.resend_timer.wait, state.resend_timer.sent)
+    return secondary(
+        rx.cond(left > 0, "Новый код — через " + left.to_string() + " с", "Отправить код ещё раз"),
+        on_click=on_click,
+        disabled=NOT_READY | (left > 0),
+        class_name="c7-resend",
+        data_testid=test_id,
+    )
+
+
+def refusal(reason: rx.Var, reapply: rx.Var) -> rx.Component:
+    """A refused application as the borrower reads it: why, and from when to apply again."""
+    return rx.fragment(
+        rx.heading("Заявка отклонена", size="5", as_="h2"),
+        rx.text(reason, data_testid="refusal"),
+        rx.cond(
+            reapply != "",
+            rx.text(
+                "Подать новую заявку можно с ", rx.text.strong(reapply), ".", data_testid="reapply"
+            ),
+        ),
     )
 
 
@@ -152,10 +250,11 @@ def phone_field(errors: rx.Var) -> rx.Component:
         "Номер телефона",
         "phone",
         type="tel",
-        placeholder="+7 (900) 123-45-67",
+        placeholder="+7 (9__) ___-__-__",
         auto_complete="tel",
         input_mode="tel",
         max_length=20,
+        custom_attrs={"data-mask": "phone"},
     )
 
 

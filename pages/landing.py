@@ -1,45 +1,82 @@
-"""Landing `/`: the loan calculator. Sliders set browser state; figures come from a server table."""
+"""Landing `/`: what the lender offers and the loan calculator.
+
+The sliders set browser state and the figures are computed in the browser by the domain's rule
+(assets/pricing.js, with the tariff's figures written in here): no server round trip per step,
+and the page ships a rule of a few hundred bytes instead of a price table.
+"""
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 from reflex.experimental.client_state import ClientStateVar
+from reflex_base.utils.imports import ImportVar
+from reflex_base.vars import VarData
+from reflex_base.vars.base import Var
 
 from credit7_web import tariff, urls
-from credit7_web.russian import amount_range_text, per_day_text, term_range_text
-from pages.client import lookup, on_client, snap
-from pages.components import ACCENT, NOT_READY, card, link_button, page
-from pages.gosuslugi import gosuslugi_start
-from state.calculator import (
-    AMOUNT_LABELS,
-    FIRST_LOAN_RANGE,
-    FIRST_LOAN_TABLE,
-    TERM_LABELS,
-    CalculatorState,
+from credit7_web.money import rub
+from credit7_web.russian import (
+    amount_range_text,
+    days,
+    fraction_text,
+    per_day_text,
+    term_range_text,
 )
-from state.calculator import TERMS as TERM_RANGE
+from pages.client import lookup, on_client, snap
+from pages.components import NOT_READY, link_button, page
+from pages.gosuslugi import gosuslugi_start
+from state.calculator import CalculatorState
 
-DEFAULT_AMOUNT = tariff.CALCULATOR_AMOUNT // tariff.KOPECKS_PER_RUBLE
-DEFAULT_TERM = tariff.CALCULATOR_TERM
-LOW = FIRST_LOAN_RANGE.min // 100  # rubles
-HIGH = FIRST_LOAN_RANGE.max // 100
-STEP = FIRST_LOAN_RANGE.step // 100
+RANGE = tariff.amount_range(first_loan=True)
+RUB = tariff.KOPECKS_PER_RUBLE
+LOW, HIGH, STEP = RANGE.min // RUB, RANGE.max // RUB, RANGE.step // RUB
+FIRST_TERM, LAST_TERM = tariff.TERM_MIN, tariff.TERM_MAX
+TERM_LABELS = {str(t): days(t) for t in tariff.terms()}
+# The tariff as assets/pricing.js reads it: the landing prices a first loan.
+RULE = {
+    "kopecksPerRuble": RUB,
+    "rate": [tariff.DAILY_RATE.numerator, tariff.DAILY_RATE.denominator],
+    "cap": [tariff.CHARGES_CAP.numerator, tariff.CHARGES_CAP.denominator],
+    "daysInYear": tariff.DAYS_IN_YEAR,
+    "promo": True,
+}
+PRICING_JS = "$/public/pricing.js"
 
-amount = ClientStateVar.create("calc_amount", DEFAULT_AMOUNT)
-term = ClientStateVar.create("calc_term", DEFAULT_TERM)
+amount = ClientStateVar.create("calc_amount", tariff.CALCULATOR_AMOUNT // RUB)
+term = ClientStateVar.create("calc_term", tariff.CALCULATOR_TERM)
 
 
-def _figure(label: str, value: rx.Var | str, test_id: str, big: bool = False) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", color_scheme="gray"),
-        rx.text(value, size="6" if big else "4", weight="bold", data_testid=test_id),
-        spacing="0",
+def _pricing(call: str, *inputs: Var) -> Var:
+    """`call` evaluated in the browser with `quote` and `rub` of assets/pricing.js at hand."""
+    imports = {PRICING_JS: [ImportVar(tag="quote"), ImportVar(tag="rub")]}
+    return Var(
+        _js_expr=call,
+        _var_data=VarData.merge(*(v._get_all_var_data() for v in inputs), VarData(imports=imports)),
+    ).to(str)
+
+
+def _shown(name: str) -> Var:
+    """One figure of the chosen loan; a dash while the typed amount is not an allowed one."""
+    a, t = str(amount.value), str(term.value)
+    allowed = (
+        f"({a} >= {LOW} && {a} <= {HIGH} && ({a} - {LOW}) % {STEP} === 0"
+        f" && {t} >= {FIRST_TERM} && {t} <= {LAST_TERM})"
+    )
+    call = f'({allowed} ? quote({a}, {t}, {json.dumps(RULE)}).{name} : "—")'
+    return _pricing(call, amount.value, term.value)
+
+
+def _figure(label: str, value: Var | str, test_id: str, big: bool = False) -> rx.Component:
+    return rx.el.div(
+        rx.el.dt(label),
+        rx.el.dd(value, data_testid=test_id),
+        class_name="c7-figure c7-figure-big" if big else "c7-figure",
     )
 
 
-def _range(
-    state: ClientStateVar, label: str, low: int, high: int, step: int, test_id: str
-) -> rx.Component:
+def _range(state: ClientStateVar, label: str, low: int, high: int, step: int, test_id: str):
     """A native range input: keyboard, screen readers and touch work without extra code."""
     return rx.el.input(
         type="range",
@@ -55,17 +92,18 @@ def _range(
     )
 
 
-def _scale(low: str, high: str) -> rx.Component:
-    return rx.hstack(rx.text(low, size="1"), rx.spacer(), rx.text(high, size="1"), width="100%")
+def _line(*children: rx.Component | str, class_name: str = "c7-line") -> rx.Component:
+    """Two things at the ends of one line: a label and its value, or a scale's bounds."""
+    return rx.el.div(
+        *[rx.el.span(c) if isinstance(c, str) else c for c in children], class_name=class_name
+    )
 
 
 def _amount_controls() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return rx.fragment(
+        _line(
             rx.el.label("Сумма займа, ₽", html_for="calc-amount", class_name="c7-label"),
-            rx.spacer(),
-            rx.text(lookup(AMOUNT_LABELS, amount.value.to_string()), weight="bold"),
-            width="100%",
+            rx.el.b(_pricing(f"rub({amount.value!s} * {RUB})", amount.value)),
         ),
         rx.el.input(
             id="calc-amount",
@@ -78,69 +116,51 @@ def _amount_controls() -> rx.Component:
             class_name="c7-input",
         ),
         _range(amount, "Сумма займа", LOW, HIGH, STEP, "calc-amount-range"),
-        _scale(AMOUNT_LABELS[str(LOW)], AMOUNT_LABELS[str(HIGH)]),
-        width="100%",
+        _line(rub(RANGE.min), rub(RANGE.max), class_name="c7-line c7-scale"),
     )
 
 
 def _term_controls() -> rx.Component:
-    first, last = TERM_RANGE.start, TERM_RANGE.stop - 1
-    return rx.vstack(
-        rx.hstack(
+    return rx.fragment(
+        _line(
             rx.el.label("Срок займа", html_for="calc-term", class_name="c7-label"),
-            rx.spacer(),
-            rx.text(lookup(TERM_LABELS, term.value.to_string()), weight="bold"),
-            width="100%",
+            rx.el.b(lookup(TERM_LABELS, term.value.to_string())),
         ),
-        rx.box(
-            _range(term, "Срок займа", first, last, TERM_RANGE.step, "calc-term-range"),
-            id="calc-term",
-            width="100%",
-        ),
-        _scale(TERM_LABELS[str(first)], TERM_LABELS[str(last)]),
-        width="100%",
+        _range(term, "Срок займа", FIRST_TERM, LAST_TERM, tariff.TERM_STEP, "calc-term-range"),
+        _line(days(FIRST_TERM), days(LAST_TERM), class_name="c7-line c7-scale"),
     )
 
 
 def calculator() -> rx.Component:
-    key = amount.value.to_string() + ":" + term.value.to_string()
-    row = lookup(FIRST_LOAN_TABLE, key, dict)
-    known = rx.Var.create(FIRST_LOAN_TABLE).to(dict).contains(key)
-
-    def shown(name: str) -> rx.Var:
-        return rx.cond(known, row[name].to(str), "—")
-
-    return card(
+    """Plain elements and the app's own classes: the first paint is what a visitor waits for,
+    and every themed component costs style and layout work before it."""
+    promo = fraction_text(tariff.FIRST_LOAN_PROMO_RATE)
+    return rx.el.section(
         amount,
         term,
-        rx.heading("Рассчитайте заём", size="5", as_="h2"),
+        rx.el.h2("Рассчитайте заём", id="calc-title"),
         _amount_controls(),
         _term_controls(),
-        rx.grid(
-            _figure("Вернуть", shown("total"), "calc-total", big=True),
+        rx.el.dl(
+            _figure("Вернуть", _shown("total"), "calc-total", big=True),
             _figure(
                 "До",
                 CalculatorState.due_dates.get(term.value.to_string(), "—"),
                 "calc-due",
                 big=True,
             ),
-            _figure("ПСК, % годовых", shown("psk"), "calc-psk"),
-            _figure("ПСК в рублях", shown("psk_rub"), "calc-psk-rub"),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="4",
-            width="100%",
+            _figure("ПСК, % годовых", _shown("psk"), "calc-psk"),
+            _figure("ПСК в рублях", _shown("psk_rub"), "calc-psk-rub"),
+            class_name="c7-figures",
         ),
-        rx.callout(
-            rx.text(
-                f"Первый заём — 0 % при возврате в срок. Без акции по ставке {per_day_text()}: "
-                "вернуть ",
-                rx.text.strong(shown("std_total"), data_testid="calc-std-total"),
-                ", ПСК ",
-                rx.text.strong(shown("std_psk"), data_testid="calc-std-psk"),
-                ".",
-            ),
-            icon="badge_percent",
-            color_scheme=ACCENT,
+        rx.el.p(
+            f"Первый заём — {promo}\u00a0% при возврате в срок. Без акции по ставке "
+            f"{per_day_text()}: вернуть ",
+            rx.el.strong(_shown("std_total"), data_testid="calc-std-total"),
+            ", ПСК ",
+            rx.el.strong(_shown("std_psk"), data_testid="calc-std-psk"),
+            ".",
+            class_name="c7-promo",
         ),
         link_button(
             "Получить деньги",
@@ -150,32 +170,37 @@ def calculator() -> rx.Component:
             + "&term="
             + term.value.to_string(),
             size="4",
-            width="100%",
+            class_name="c7-cta",
             data_testid="calc-apply",
         ),
-        max_width="520px",
+        aria_labelledby="calc-title",
+        class_name="c7-panel c7-calculator",
+    )
+
+
+def _offer() -> rx.Component:
+    """The lender's pitch beside the calculator: every figure from the tariff."""
+    promo = fraction_text(tariff.FIRST_LOAN_PROMO_RATE)
+    points = [
+        f"Первый заём — {promo}\u00a0% при возврате в срок",
+        f"{amount_range_text(RANGE).capitalize()} на срок {term_range_text()}",
+        "Решение автоматически, за секунды — деньги сразу на карту",
+        "Досрочное погашение в любой день, без комиссии",
+    ]
+    return rx.el.div(
+        rx.el.h1("Деньги на карту за 5 минут", class_name="c7-title"),
+        rx.el.p(
+            "Онлайн-заём по паспорту: без справок, поручителей и визита в офис.",
+            class_name="c7-lead",
+        ),
+        rx.el.ul(*[rx.el.li(text) for text in points], class_name="c7-points"),
+        gosuslugi_start("Оформите заём через Госуслуги", variant="soft", size="3"),
+        class_name="c7-offer",
     )
 
 
 def landing() -> rx.Component:
     return page(
-        rx.flex(
-            rx.vstack(
-                rx.heading("Деньги на карту за 5 минут", size="8", as_="h1"),
-                rx.text(
-                    f"Заём {amount_range_text(FIRST_LOAN_RANGE)} на срок {term_range_text()}. "
-                    "Решение автоматически, за секунды.",
-                    size="4",
-                ),
-                gosuslugi_start("Оформите заём через Госуслуги", variant="soft", size="3"),
-                spacing="4",
-                flex="1",
-                min_width="260px",
-            ),
-            calculator(),
-            gap="6",
-            wrap="wrap",
-            align="start",
-            width="100%",
-        ),
+        rx.el.div(_offer(), calculator(), class_name="c7-hero"),
+        member=CalculatorState.signed_in,
     )

@@ -6,7 +6,7 @@ import reflex as rx
 
 from credit7_web.identity.fields import FAMILY_STATUSES
 from credit7_web.identity.questionnaire import CITIZENSHIPS
-from pages.components import card, error_text, field, form_error, page, submit
+from pages.components import card, error_text, field, form, form_error, page, secondary, submit
 from state.questionnaire import LAST_STEP, SECTION_TITLES, QuestionnaireState
 
 S = QuestionnaireState
@@ -23,8 +23,22 @@ def _input(label: str, name: str, **props) -> rx.Component:
     )
 
 
+def _masked(label: str, name: str, mask: str, placeholder: str, **props) -> rx.Component:
+    """Digits typed on a phone's keypad get their dots and dashes as they are typed
+    (assets/masks.js); the server accepts the digits alone too."""
+    return _input(
+        label,
+        name,
+        placeholder=placeholder,
+        input_mode="numeric",
+        max_length=len(placeholder),
+        custom_attrs={"data-mask": mask},
+        **props,
+    )
+
+
 def _date(label: str, name: str) -> rx.Component:
-    return _input(label, name, placeholder="дд.мм.гггг", input_mode="numeric", max_length=10)
+    return _masked(label, name, "date", "дд.мм.гггг")
 
 
 def _select(label: str, name: str, options: dict[str, str]) -> rx.Component:
@@ -60,15 +74,15 @@ def _personal() -> rx.Component:
 def _passport() -> rx.Component:
     return rx.fragment(
         rx.grid(
-            _input("Серия", "passport_series", input_mode="numeric", max_length=5),
-            _input("Номер", "passport_number", input_mode="numeric", max_length=7),
+            _masked("Серия", "passport_series", "series", "__ __"),
+            _masked("Номер", "passport_number", "number", "______"),
             columns="2",
             spacing="3",
             width="100%",
         ),
         _date("Дата выдачи", "passport_issue_date"),
         _input("Кем выдан", "passport_issuer", max_length=200),
-        _input("Код подразделения", "passport_division_code", placeholder="123-456", max_length=7),
+        _masked("Код подразделения", "passport_division_code", "division", "___-___"),
     )
 
 
@@ -98,8 +112,16 @@ def _addresses() -> rx.Component:
 
 def _contacts() -> rx.Component:
     return rx.fragment(
-        _input("СНИЛС", "snils", placeholder="123-456-789 01", input_mode="numeric", max_length=14),
-        _input("Электронная почта", "email", type="email", auto_complete="email", max_length=120),
+        _masked("СНИЛС", "snils", "snils", "___-___-___ __"),
+        # Not type="email": the browser would judge the address in English and block the form.
+        _input(
+            "Электронная почта",
+            "email",
+            input_mode="email",
+            auto_complete="email",
+            max_length=120,
+            spell_check=False,
+        ),
     )
 
 
@@ -138,26 +160,27 @@ def questionnaire() -> rx.Component:
                         size="2",
                         color_scheme="gray",
                     ),
-                    rx.progress(value=(S.step + 1) * 100 // (LAST_STEP + 1), width="100%"),
+                    rx.progress(
+                        value=(S.step + 1) * 100 // (LAST_STEP + 1),
+                        width="100%",
+                        aria_label="Заполнение анкеты",
+                        aria_valuetext="Шаг " + (S.step + 1).to_string() + f" из {LAST_STEP + 1}",
+                    ),
                     rx.heading(rx.Var.create(SECTION_TITLES)[S.step], size="5", as_="h2"),
                     form_error(S.errors),
-                    rx.form(
+                    form(
+                        S,
+                        S.submit,
                         rx.vstack(
                             rx.el.input(type="hidden", name="section", value=S.step.to_string()),
                             _section(),
-                            submit(rx.cond(S.step == LAST_STEP, "Завершить", "Далее"), S.busy),
+                            submit(rx.cond(S.step == LAST_STEP, "Завершить", "Далее"), S),
                             spacing="3",
                             width="100%",
                         ),
-                        on_submit=S.submit,
-                        reset_on_submit=False,
                         key=S.step.to_string(),
-                        width="100%",
                     ),
-                    rx.cond(
-                        S.step > 0,
-                        rx.button("Назад", variant="ghost", on_click=S.back),
-                    ),
+                    rx.cond(S.step > 0, secondary("Назад", on_click=S.back)),
                     rx.text(
                         "Всё, что вы ввели, сохраняется: можно уйти и вернуться позже.",
                         size="1",

@@ -11,13 +11,17 @@ IMAGES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"]}
 
 def photo_dropzone(label: str, upload_id: str) -> rx.Component:
     """The dropzone's file input has no id to point at, so the label wraps it; the label's own
-    click opens the file picker (no_click stops the dropzone opening a second one)."""
+    click opens the file picker (no_click stops the dropzone opening a second one). The dropzone
+    itself is a tab stop: Enter or Space opens the picker from the keyboard."""
     return rx.el.label(
         rx.text(label, class_name="c7-label"),
         rx.upload(
             rx.vstack(
-                rx.text("Перетащите фото сюда или нажмите, чтобы выбрать"),
-                rx.foreach(rx.selected_files(upload_id), lambda f: rx.text(f, size="2")),
+                rx.text("Перетащите фото сюда или нажмите (Enter), чтобы выбрать файл"),
+                rx.foreach(
+                    rx.selected_files(upload_id),
+                    lambda f: rx.text(f, size="2", data_testid="chosen-file"),
+                ),
                 align="center",
             ),
             id=upload_id,
@@ -26,10 +30,7 @@ def photo_dropzone(label: str, upload_id: str) -> rx.Component:
             max_size=kyc.MAX_BYTES,
             multiple=False,
             no_click=True,
-            border="1px dashed var(--gray-a8)",
-            padding="16px",
-            width="100%",
-            cursor="pointer",
+            class_name="c7-dropzone",
         ),
         width="100%",
     )

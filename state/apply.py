@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from datetime import date
 from math import isfinite
 from typing import Any
 
@@ -13,14 +14,15 @@ import reflex as rx
 
 from credit7_web import tariff, urls, wiring
 from credit7_web.errors import Refusal
-from credit7_web.identity import kyc
+from credit7_web.identity import kyc, otp
 from credit7_web.lending import applications, cards, pricing, signing
 from credit7_web.lending.applications import Progress, Stage
 from credit7_web.lending.models import ApplicationStatus, LoanApplication
 from credit7_web.money import percent, rub
-from credit7_web.russian import days, format_date
+from credit7_web.russian import days, format_card, format_date
 from state.caller import Caller, borrower_of, query_param, signed_in
-from state.forms import FormMixin, text
+from state.forms import FormMixin, answers, text
+from state.phone_code import NEW_CODE_SENT, ResendTimer
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ class OfferView(FiguresView):
     number: str = ""
     less: str = ""  # why the amount is smaller than asked, when it is
     draft: str = ""  # the draft contract's URL
-    card: str = ""
+    card: str = ""  # "•••• 1111", to read after "на карту"
 
 
 def _figures(quote: pricing.Quote) -> dict[str, Any]:
@@ -91,11 +93,14 @@ class ApplyState(FormMixin, rx.State):
     chosen: list[str] = []
     services: list[ServiceView] = []
     figures: FiguresView = FiguresView()
+    priced: int = 0  # counts the server's pricings: a choice the browser shows ahead of it ends
 
     refusal: str = ""
     reapply: str = ""
     offer: OfferView = OfferView()
     signature_requested: bool = False
+    resend_timer: ResendTimer = ResendTimer()
+    notice: str = ""  # news about the signing code that is not an error
 
     @rx.event
     @signed_in
@@ -132,6 +137,7 @@ class ApplyState(FormMixin, rx.State):
         if progress.offer is not None:
             offer = progress.offer
             loan = offer.loan
+            card = cards.active_card(me.db, me.id)
             self.offer = OfferView(
                 **_figures(offer.quote),
                 loan_id=loan.id or 0,
@@ -140,12 +146,12 @@ class ApplyState(FormMixin, rx.State):
                 draft=urls.document_file(offer.draft_document_id)
                 if offer.draft_document_id
                 else "",
-                card=self.card_label,
+                card=format_card(card.masked) if card else "",
             )
         elif progress.stage == Stage.SCORING:
             return ApplyState.watch_decision
         elif progress.refused is not None:
-            self._show_refusal(progress.refused)
+            self._show_refusal(progress.refused, me)
         else:
             bounds = tariff.amount_range(progress.first_loan)
             self.amount_min, self.amount_max = bounds.min // RUB, bounds.max // RUB
@@ -153,11 +159,9 @@ class ApplyState(FormMixin, rx.State):
             self._price(me)
         return None
 
-    def _show_refusal(self, application: LoanApplication) -> None:
+    def _show_refusal(self, application: LoanApplication, me: Caller) -> None:
         self.stage = Stage.REFUSED
-        self.refusal = application.refusal_text or "Заявка отклонена."
-        reapply = application.reapply_after
-        self.reapply = format_date(reapply) if reapply else ""
+        self.refusal, self.reapply = refusal_texts(application, me.clock.today())
 
     def _price(self, me: Caller) -> None:
         """Figures and the services that fit under the caps, for the current choice."""
@@ -168,6 +172,7 @@ class ApplyState(FormMixin, rx.State):
             self.errors = dict(priced.refusal.errors)
         self.chosen = list(priced.chosen)
         self.figures = FiguresView(**_figures(priced.quote))
+        self.priced += 1
         self.services = [
             ServiceView(
                 code=option.service.code,
@@ -239,9 +244,12 @@ class ApplyState(FormMixin, rx.State):
 
     @rx.event
     def upload_progressed(self, progress: Any):
+        """While a photo goes up, the old photo's error is gone (the page disables the button)."""
         share = progress.get("progress") if isinstance(progress, dict) else None
         if isinstance(share, int | float) and not isinstance(share, bool) and isfinite(share):
             self.upload_progress = int(min(max(share, 0), 1) * 100)
+            if self.upload_progress < 100:  # the last report may come after the answer
+                self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
 
     @rx.event
     @signed_in
@@ -250,8 +258,9 @@ class ApplyState(FormMixin, rx.State):
         return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
     @rx.event
+    @answers
     @signed_in
-    def submit(self, me: Caller):
+    def submit(self, me: Caller, answered: Any = None):
         try:
             applications.apply(
                 me.db, me.clock, me.id, self.amount * RUB, self.term, list(self.chosen)
@@ -292,25 +301,37 @@ class ApplyState(FormMixin, rx.State):
                 progress = applications.progress(me.db, me.clock, me.id)
                 decided = progress.latest
                 if decided and decided.id == application.id and decided.status == REFUSED:
-                    self._show_refusal(decided)  # even one that allows a new application at once
+                    self._show_refusal(decided, me)  # even one that allows a new application now
                     return
                 self._show_prerequisites(me)
                 self._show(me, progress)
 
     @rx.event
+    @answers
     @signed_in
-    def send_code(self, me: Caller):
+    def send_code(self, me: Caller, answered: Any = None):
+        """The first code, or a new one: «Отправить код ещё раз» never submits the signing form."""
+        again = self.signature_requested
         try:
             signing.send_sign_code(
                 me.db, me.clock, me.settings, me.sms, me.id, self.offer.loan_id or None
             )
         except Refusal as error:
-            self._fail(error)
-            return
-        self._ok()
+            if again and "phone" in error.errors:  # too early for a new code: not an error
+                self.notice = error.errors["phone"]
+            else:
+                self._fail(error)
+                return
+        else:
+            self._ok()
+            self.notice = NEW_CODE_SENT if again else ""
         self.signature_requested = True
+        assert me.borrower is not None  # noqa: S101  (signed_in)
+        wait = otp.resend_wait_seconds(me.db, me.clock, me.borrower.phone, otp.SIGN)
+        self.resend_timer = ResendTimer(wait=wait, sent=self.resend_timer.sent + 1)
 
     @rx.event
+    @answers
     @signed_in
     def sign(self, me: Caller, form: dict):
         try:
@@ -329,6 +350,15 @@ class ApplyState(FormMixin, rx.State):
         self._ok()
         self.signature_requested = False
         return rx.redirect(urls.CABINET)
+
+
+def refusal_texts(application: LoanApplication, today: date) -> tuple[str, str]:
+    """Why an application was refused, and the date from which to apply again ("" if now)."""
+    reapply = application.reapply_after
+    return (
+        application.refusal_text or "Заявка отклонена.",
+        format_date(reapply) if reapply and reapply > today else "",
+    )
 
 
 def _whole(value: object) -> int | None:

@@ -20,7 +20,7 @@ from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
-from state.apply import ApplyState
+from state.apply import ApplyState, refusal_texts
 from state.caller import Caller, signed_in
 from state.questionnaire import QuestionnaireState
 
@@ -136,6 +136,8 @@ class CabinetState(rx.State):
     phone: str = ""
     requested: str = ""
     pending: str = ""
+    refusal: str = ""  # why the newest application was refused, when it was
+    reapply: str = ""  # from when a new one may be sent, when not at once
     loan: LoanView = LoanView()
     schedule: list[ScheduleView] = []
     documents: list[DocumentView] = []
@@ -162,6 +164,8 @@ class CabinetState(rx.State):
                 f"{rub(borrower.requested_amount_kop)} на {borrower.requested_term_days} дн."
             )
         self.pending = PENDING_TEXT.get(view.awaiting, "") if view.awaiting else ""
+        if view.refused is not None:
+            self.refusal, self.reapply = refusal_texts(view.refused, view.today)
         self.documents = document_views(view.documents, urls.document_file)
         self.operations = operation_views(view.operations)
         if view.running is not None:

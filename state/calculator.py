@@ -1,33 +1,23 @@
-"""The landing calculator. Figures come from the domain pricing; the browser only looks them up."""
+"""The landing calculator. The browser prices every amount and term itself (assets/pricing.js,
+the domain's rule); only what depends on the day and on the visitor comes from the server."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from credit7_web import tariff, wiring
+from credit7_web import wiring
 from credit7_web.lending import pricing
-from credit7_web.money import rub
-from credit7_web.russian import days
-
-# Every allowed amount and term of a first loan, priced once on the server: the page ships this
-# table, so a slider step changes the figures with no round trip and no second formula in JS.
-SHOWN = ("total", "psk", "psk_rub", "std_total", "std_psk")
-FIRST_LOAN_TABLE = {
-    key: {name: row[name] for name in SHOWN}
-    for key, row in pricing.calculator_table(first_loan=True).items()
-}
-FIRST_LOAN_RANGE = tariff.amount_range(first_loan=True)
-TERMS = tariff.terms()
-AMOUNT_LABELS = {str(kop // 100): rub(kop) for kop in FIRST_LOAN_RANGE.values()}
-TERM_LABELS = {str(t): days(t) for t in TERMS}
+from state.caller import borrower_of
 
 
 class CalculatorState(rx.State):
-    """Only the due dates depend on the day, so only they come from the server."""
+    """Due dates move with the business date; `signed_in` swaps «Войти» for the cabinet link."""
 
     due_dates: dict[str, str] = {}
+    signed_in: bool = False
 
     @rx.event
     def load(self):
         with wiring.unit() as u:
             self.due_dates = pricing.due_dates(u.clock.today())
+            self.signed_in = borrower_of(self, u) is not None

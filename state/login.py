@@ -8,7 +8,7 @@ from credit7_web import urls, wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import accounts, sessions
 from state.caller import borrower_of, go_to_claim, home_of, query_param
-from state.forms import FormMixin, secret, text
+from state.forms import FormMixin, answers, secret, text
 
 RESET_NOTICE = "Пароль изменён. Войдите с новым паролем."
 
@@ -27,6 +27,7 @@ class LoginState(FormMixin, rx.State):
         return None
 
     @rx.event
+    @answers
     def submit(self, form: dict):
         with wiring.unit() as u:
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import reflex as rx
@@ -10,7 +11,21 @@ from credit7_web import wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import otp
 from credit7_web.russian import format_phone
-from state.forms import FormMixin, text
+from state.forms import FormMixin, answers, text
+
+NEW_CODE_SENT = "Мы отправили новый код."
+
+
+@dataclass(frozen=True)
+class ResendTimer:
+    """When a new code may be asked for: `wait` seconds from the answer that brought it.
+
+    `sent` counts the answers, so the browser restarts its countdown even when the wait is the
+    same number as before; the browser counts down itself, one server answer per code.
+    """
+
+    wait: int = 0
+    sent: int = 0
 
 
 class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
@@ -18,6 +33,8 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
 
     step: str = "phone"
     phone_display: str = ""
+    resend_timer: ResendTimer = ResendTimer()
+    notice: str = ""  # news about the code that is not an error: "a new code is on its way"
     _phone: str = ""
     _confirmed_at: datetime | None = None
 
@@ -28,9 +45,14 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
     def _confirm(self, u: wiring.Unit, phone: str, code: str) -> None:
         raise NotImplementedError
 
+    def _purpose(self) -> str:
+        """The otp purpose of this flow's codes."""
+        raise NotImplementedError
+
     def _restart(self) -> None:
         self.step = "phone"
         self.phone_display = ""
+        self.notice = ""
         self._phone = ""
         self._confirmed_at = None
 
@@ -41,6 +63,10 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
             and otp.still_confirmed(self._confirmed_at, u.clock.now())
         )
 
+    def _count_down(self, u: wiring.Unit) -> None:
+        wait = otp.resend_wait_seconds(u.db, u.clock, self._phone, self._purpose())
+        self.resend_timer = ResendTimer(wait=wait, sent=self.resend_timer.sent + 1)
+
     def _request_code(self, phone_text: str) -> None:
         with wiring.unit() as u:
             try:
@@ -48,11 +74,13 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
             except Refusal as error:
                 self._fail(error)
                 return
-        self._ok()
-        self._phone = phone
-        self._confirmed_at = None
-        self.phone_display = format_phone(phone)
-        self.step = "code"
+            self._ok()
+            self._phone = phone
+            self._confirmed_at = None
+            self.phone_display = format_phone(phone)
+            self.step = "code"
+            self.notice = ""
+            self._count_down(u)
 
     def _refuse_unconfirmed(self) -> None:
         self._restart()
@@ -60,17 +88,20 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
 
     @rx.event
     def resend(self):
+        """A secondary button: it never submits the code form, and says what happened neutrally."""
         if self.step != "code" or not self._phone:
             return
         with wiring.unit() as u:
             try:
                 self._send(u, self._phone)
+                self.notice = NEW_CODE_SENT
             except Refusal as error:
-                self.errors = {"code": next(iter(error.errors.values()))}
-                return
-        self.errors = {"code": "Мы отправили новый код."}
+                self.notice = next(iter(error.errors.values()))
+            self.errors = {}
+            self._count_down(u)
 
     @rx.event
+    @answers
     def submit_code(self, form: dict):
         if self.step != "code" or not self._phone:
             return
@@ -82,6 +113,7 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
                 return
             self._confirmed_at = u.clock.now()
         self._ok()
+        self.notice = ""
         self.step = "password"
 
     @rx.event

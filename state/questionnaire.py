@@ -11,7 +11,7 @@ from credit7_web.errors import Refusal
 from credit7_web.identity import questionnaire
 from credit7_web.identity.models import BorrowerStatus
 from state.caller import Caller, sign_in_first, signed_in
-from state.forms import FormMixin, checked, text
+from state.forms import FormMixin, answers, checked, text
 
 SECTION_TITLES = [section.title for section in questionnaire.SECTIONS]
 LAST_STEP = len(SECTION_TITLES) - 1
@@ -67,6 +67,7 @@ class QuestionnaireState(FormMixin, rx.State):
         self.step = max(0, self.step - 1)
 
     @rx.event
+    @answers
     @signed_in
     def submit(self, me: Caller, form: dict):
         """Check and store the section the form was for.

@@ -6,8 +6,8 @@ import reflex as rx
 
 from credit7_web import urls, wiring
 from credit7_web.errors import Refusal
-from credit7_web.identity import accounts
-from state.forms import secret, text
+from credit7_web.identity import accounts, otp
+from state.forms import answers, secret, text
 from state.phone_code import PhoneCodeMixin
 
 
@@ -18,16 +18,21 @@ class RecoverState(PhoneCodeMixin, rx.State):
     def _confirm(self, u: wiring.Unit, phone: str, code: str) -> None:
         accounts.confirm_recovery(u.db, u.clock, u.settings, phone, code)
 
+    def _purpose(self) -> str:
+        return otp.RECOVER
+
     @rx.event
     def load(self):
         self._ok()
         self._restart()
 
     @rx.event
+    @answers
     def submit_phone(self, form: dict):
         self._request_code(text(form, "phone", 40))
 
     @rx.event
+    @answers
     def submit_password(self, form: dict):
         with wiring.unit() as u:
             if not self._confirmed(u):

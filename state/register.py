@@ -8,10 +8,10 @@ import reflex as rx
 
 from credit7_web import urls, wiring
 from credit7_web.errors import Refusal
-from credit7_web.identity import accounts, sessions
+from credit7_web.identity import accounts, otp, sessions
 from credit7_web.lending import applications, pricing
 from state.caller import borrower_of, go_to_claim, home_of, query_param
-from state.forms import checked, secret, text
+from state.forms import answers, checked, secret, text
 from state.phone_code import PhoneCodeMixin
 
 
@@ -26,6 +26,9 @@ class RegisterState(PhoneCodeMixin, rx.State):
 
     def _confirm(self, u: wiring.Unit, phone: str, code: str) -> None:
         accounts.confirm_registration(u.db, u.clock, u.settings, phone, code)
+
+    def _purpose(self) -> str:
+        return otp.REGISTER
 
     @rx.event
     def load(self):
@@ -43,15 +46,19 @@ class RegisterState(PhoneCodeMixin, rx.State):
                 return rx.redirect(home_of(borrower))
             if self.step == "password" and not self._confirmed(u):
                 self._restart()
+            if self.step == "code":  # back on the page: the countdown goes on from the truth
+                self._count_down(u)
         return None
 
     @rx.event
+    @answers
     def submit_phone(self, form: dict):
         with wiring.unit() as u:
             self._consent_at = u.clock.now() if checked(form, "consent") else None
         self._request_code(text(form, "phone", 40))
 
     @rx.event
+    @answers
     def submit_password(self, form: dict):
         consent_at = self._consent_at
         amount, term = self._requested or (None, None)

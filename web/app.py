@@ -1,6 +1,8 @@
 """The Reflex app: pages with their titles and loaders, the plain HTTP routes, the jobs.
 
-The sandbox's pages are mounted only while the sandbox gateways are on (`settings.sandbox`).
+Russian throughout (`lang="ru"`, the 404 page, the connection toast, the notifications label);
+the input masks are a static script, so no inline script is needed. The sandbox's pages are
+mounted only while the sandbox gateways are on (`settings.sandbox`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pages.operator import (
 from pages.profile import profile
 from pages.questionnaire import questionnaire
 from pages.restore import restore
+from pages.shell import TOASTER_LABELS, connection_overlay, not_found
 from state.apply import ApplyState
 from state.cabinet import CabinetState
 from state.calculator import CalculatorState
@@ -52,12 +55,15 @@ def _add_sandbox_pages(app: rx.App) -> None:
     from state.sandbox_clock import BusinessDateState
 
     app.add_page(
-        sms_outbox, route=urls.SANDBOX_SMS, title="SMS — песочница", on_load=SmsOutboxState.load
+        sms_outbox,
+        route=urls.SANDBOX_SMS,
+        title="SMS — песочница Credit7",
+        on_load=SmsOutboxState.load,
     )
     app.add_page(
         business_clock,
         route=urls.SANDBOX_CLOCK,
-        title="Рабочая дата — песочница",
+        title="Рабочая дата — песочница Credit7",
         on_load=BusinessDateState.load,
     )
 
@@ -98,10 +104,19 @@ def _add_operator_console(app: rx.App) -> None:
 
 def build(settings: Settings) -> rx.App:
     app = rx.App(
+        html_lang="ru",
         stylesheets=["/styles.css"],
-        head_components=[rx.el.meta(name="theme-color", content="#2f9e44")],
+        head_components=[
+            rx.el.meta(name="theme-color", content="#18794e"),
+            rx.el.link(rel="icon", href="/favicon.ico", sizes="any"),
+            rx.el.script(src="/masks.js", defer=True),
+        ],
+        toaster=rx.toast.provider(custom_attrs=TOASTER_LABELS),
         api_transformer=http_app(),
     )
+    # Only the overlay is replaced: passing app_wraps= would drop the error boundary and others.
+    app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None
+    app.add_page(not_found, route="404", title="Страница не найдена — Credit7")
     app.add_page(
         landing, route=urls.HOME, title="Credit7 — займы на карту", on_load=CalculatorState.load
     )
@@ -140,7 +155,7 @@ def build(settings: Settings) -> rx.App:
         title="Восстановление аккаунта — Credit7",
         on_load=RestoreState.load,
     )
-    app.add_page(personal_data, route=urls.PERSONAL_DATA, title="Персональные данные")
+    app.add_page(personal_data, route=urls.PERSONAL_DATA, title="Персональные данные — Credit7")
     _add_operator_console(app)
     if settings.sandbox:
         _add_sandbox_pages(app)

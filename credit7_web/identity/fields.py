@@ -10,6 +10,10 @@ import calendar
 import re
 from datetime import date, datetime
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from phonenumbers import PhoneNumberType
+
 from credit7_web import tariff
 from credit7_web.errors import Refusal
 from credit7_web.money import rub, rub_to_kop
@@ -20,18 +24,35 @@ _WS = re.compile(r"\s+")
 # ----------------------------------------------------------------------------- phone
 
 PHONE_MESSAGE = "Введите номер телефона: +7 и 10 цифр"
+MOBILE_MESSAGE = "Нужен номер российского мобильного: +7 9XX XXX-XX-XX — на него придёт SMS"
+# What a person may type around the digits; anything else (letters, an extension, digits of
+# other scripts, which the phone library would read as digits) is refused before parsing.
+_PHONE_TEXT = re.compile(r"[0-9+()\-\s\u00a0.]{1,30}")
 
 
 def clean_phone(text: str, field: str = "phone") -> str:
-    """'+7 (900) 123-45-67', '89001234567', '9001234567' -> '9001234567'."""
-    digits = _LAYOUT.sub("", text or "")
-    if digits.startswith("+7"):
-        digits = digits[2:]
-    elif len(digits) == 11 and digits[0] in "78":
-        digits = digits[1:]
-    if not re.fullmatch(r"[3-9][0-9]{9}", digits):
+    """'+7 (900) 123-45-67', '89001234567', '9001234567' -> '9001234567'.
+
+    PRODUCT.md: only a Russian mobile (+7 9XX) signs in, because SMS codes need one. The phone
+    library knows the numbering plan: landlines, 8-800 and Kazakhstan's +7 6xx/7xx are refused.
+    """
+    value = (text or "").strip()
+    if not _PHONE_TEXT.fullmatch(value):
         raise Refusal.one(field, PHONE_MESSAGE)
-    return digits
+    try:
+        number = phonenumbers.parse(value, "RU")
+    except phonenumbers.NumberParseException:
+        raise Refusal.one(field, PHONE_MESSAGE) from None
+    national = str(number.national_number)
+    if number.country_code != 7 or len(national) != 10 or not phonenumbers.is_valid_number(number):
+        raise Refusal.one(field, PHONE_MESSAGE)
+    if (
+        phonenumbers.region_code_for_number(number) != "RU"
+        or phonenumbers.number_type(number) != PhoneNumberType.MOBILE
+        or not national.startswith("9")
+    ):
+        raise Refusal.one(field, MOBILE_MESSAGE)
+    return national
 
 
 # ----------------------------------------------------------------------------- password
@@ -85,12 +106,13 @@ DATE_MESSAGE = "Введите дату в формате дд.мм.гггг"
 
 
 def parse_date(text: str, field: str = "date") -> date:
-    """'31.12.1990' -> date(1990, 12, 31); nothing else is accepted."""
+    """'31.12.1990' or its digits alone, '31121990' (a phone's numeric keypad has no dot)."""
     value = (text or "").strip()
-    if not re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{4}", value):
+    digits = re.fullmatch(r"([0-9]{2})\.?([0-9]{2})\.?([0-9]{4})", value)
+    if digits is None or (value.count(".") not in (0, 2)):
         raise Refusal.one(field, DATE_MESSAGE)
     try:
-        return datetime.strptime(value, "%d.%m.%Y").date()
+        return datetime.strptime(".".join(digits.groups()), "%d.%m.%Y").date()
     except ValueError:
         raise Refusal.one(field, DATE_MESSAGE) from None
 
@@ -213,21 +235,25 @@ def clean_snils(text: str, field: str = "snils") -> str:
 # ----------------------------------------------------------------------------- contacts
 
 EMAIL_MAX = 120
-_EMAIL = re.compile(
-    r"[a-z0-9_%+\-]+(?:\.[a-z0-9_%+\-]+)*"
-    r"@(?:[a-z0-9а-яё](?:[a-z0-9а-яё\-]*[a-z0-9а-яё])?\.)+"
-    r"(?:[a-z]{2,}|рф)",
-    re.IGNORECASE,
-)
+EMAIL_MESSAGE = "Введите адрес электронной почты, например name@mail.ru"
 
 
 def clean_email(text: str, field: str = "email") -> str:
-    """A practical check (ASCII local part, .рф allowed); the domain is lower-cased."""
+    """A deliverable-looking address, checked by email-validator (no DNS in a request).
+
+    Cyrillic and punycode domains are one domain ('почта.рф'), stored in Unicode and lower case;
+    the part before @ is ASCII (most mail relays take nothing else) and keeps its case.
+    """
     value = (text or "").strip()
-    if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
-        raise Refusal.one(field, "Введите адрес электронной почты, например name@mail.ru")
-    local, _, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    if len(value) > EMAIL_MAX:
+        raise Refusal.one(field, EMAIL_MESSAGE)
+    try:
+        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise Refusal.one(field, EMAIL_MESSAGE) from None
+    if len(checked.domain.rsplit(".", 1)[-1]) < 2:  # no top-level domain is one letter long
+        raise Refusal.one(field, EMAIL_MESSAGE)
+    return f"{checked.local_part}@{checked.domain.lower()}"
 
 
 def clean_address(text: str, field: str = "reg_address") -> str:
@@ -236,6 +262,8 @@ def clean_address(text: str, field: str = "reg_address") -> str:
 
 def clean_citizenship(text: str, field: str = "citizenship") -> str:
     value = (text or "").strip().upper()
+    if not value:
+        raise Refusal.one(field, "Выберите гражданство")
     if value != tariff.CITIZENSHIP:
         raise Refusal.one(field, "Займы выдаются только гражданам Российской Федерации")
     return value

@@ -18,6 +18,7 @@ from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import Acquirer, valid_order_id
 from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending.models import BindingStatus, Card, CardBinding, CardStatus
+from credit7_web.russian import format_card
 
 BINDING_NOT_FOUND = "Привязка карты не найдена. Начните привязку заново"
 BINDING_PENDING = "Банк ещё не подтвердил привязку карты. Обновите страницу через минуту"
@@ -133,7 +134,7 @@ def finish_binding(
                 amount_kop=-check,
                 business_date=clock.today(),
                 created_at=now,
-                description=CHECK_TEXT.format(masked=result.masked),
+                description=CHECK_TEXT.format(masked=format_card(result.masked)),
                 external_id=check_external_id(order_id),
             )
         )
@@ -196,5 +197,6 @@ def active_card(db: Session, borrower_id: int) -> Card | None:
 
 
 def card_label(card: Card) -> str:
-    """'Карта •••• 1111, до 12/28'."""
-    return f"Карта •••• {card.masked[-4:]}, до {card.expiry_month:02d}/{card.expiry_year % 100:02d}"
+    """'Карта •••• 1111, до 12/28': a label on its own (in a sentence, use `format_card`)."""
+    expiry = f"{card.expiry_month:02d}/{card.expiry_year % 100:02d}"
+    return f"Карта {format_card(card.masked)}, до {expiry}"

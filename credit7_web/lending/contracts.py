@@ -13,9 +13,9 @@ from credit7_web.documents import archive, contract
 from credit7_web.documents.models import Document, DocumentKind
 from credit7_web.errors import Refusal
 from credit7_web.identity.models import Borrower, Profile
-from credit7_web.lending import cards, pricing
+from credit7_web.lending import pricing
 from credit7_web.lending.models import Card, Loan
-from credit7_web.russian import format_date
+from credit7_web.russian import format_card, format_date
 from credit7_web.settings import Settings
 
 
@@ -99,7 +99,7 @@ def conditions(
         borrower=borrower,
         profile=profile,
         offer=quote,
-        card_label=cards.card_label(card),
+        card_label=format_card(card.masked),
         services=[(s.title, s.price_kop) for s in pricing.services_of(loan.service_codes)],
         signed_at=loan.signed_at if signed else None,
         signed_phone=loan.signed_phone if signed else None,

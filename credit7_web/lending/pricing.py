@@ -297,7 +297,8 @@ def psk_percent(flows: list[tuple[date, int]], base_period_days: int | None = No
 
 
 def calculator_table(first_loan: bool) -> dict[str, dict[str, str]]:
-    """Display strings for every allowed "amount_rub:term", so the sliders need no server call."""
+    """Display strings for every allowed "amount_rub:term": what the calculator must show. The
+    landing computes them in the browser (assets/pricing.js); the tests hold the two equal."""
     start = date(2000, 1, 1)  # dates are not in the table; figures do not depend on them
     table: dict[str, dict[str, str]] = {}
     for amount in tariff.amount_range(first_loan).values():

@@ -23,6 +23,7 @@ from credit7_web.lending import cards, contracts, pricing
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.messages import texts
 from credit7_web.money import rub
+from credit7_web.russian import format_card
 from credit7_web.settings import Settings
 
 
@@ -88,7 +89,8 @@ def sign(
             amount_kop=loan.principal_kop,
             business_date=today,
             created_at=clock.now(),
-            description=f"Выдача займа по договору № {loan.number} на {cards.card_label(card)}",
+            description=f"Выдача займа по договору № {loan.number} "
+            f"на карту {format_card(card.masked)}",
             external_id=f"payout-{loan.number}",
         )
     )

@@ -131,7 +131,8 @@ class CardEntryError(Exception):
         self.errors = errors
 
 
-_EXPIRY = re.compile(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*")
+# "12/28", "1/2030", or the four digits alone, as a card's expiry is pasted: "1228".
+_EXPIRY = re.compile(r"\s*(?:(\d{1,2})\s*/\s*(\d{2}|\d{4})|(\d{2})(\d{2}))\s*")
 _HOLDER = re.compile(r"[A-Za-z][A-Za-z .'-]{0,59}")
 
 
@@ -148,11 +149,12 @@ def check_card_entry(pan: str, expiry: str, cvc: str, holder: str, today: date) 
         errors["pan"] = BAD_PAN
     month = year = 0
     match = _EXPIRY.fullmatch(expiry or "")
-    if match is None or not match[1].isascii() or not match[2].isascii():
+    month_text, year_text = (match[1] or match[3], match[2] or match[4]) if match else ("", "")
+    if match is None or not month_text.isascii() or not year_text.isascii():
         errors["expiry"] = BAD_EXPIRY
     else:
-        month = int(match[1])
-        year = int(match[2]) + (2000 if len(match[2]) == 2 else 0)
+        month = int(month_text)
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
         if not 1 <= month <= 12:
             errors["expiry"] = BAD_MONTH
         elif (year, month) < (today.year, today.month):

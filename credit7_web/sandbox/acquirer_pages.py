@@ -28,6 +28,7 @@ from starlette.routing import Route
 from credit7_web import tariff
 from credit7_web.clock import Clock, SystemClock, moscow_date
 from credit7_web.money import rub
+from credit7_web.russian import format_card
 from credit7_web.sandbox import acquirer as a
 from credit7_web.sandbox.acquirer import (
     OTHER_CARDS_TEXT,
@@ -241,7 +242,9 @@ _PAY_JS = """
     return show("pan", ok ? "" : form.dataset.badPan);
   }
   function checkExpiry() {
-    var m = /^\\s*([0-9]{1,2})\\s*\\/\\s*([0-9]{2}|[0-9]{4})\\s*$/.exec(form.elements.expiry.value);
+    var v = form.elements.expiry.value;
+    var m = /^\\s*([0-9]{1,2})\\s*\\/\\s*([0-9]{2}|[0-9]{4})\\s*$/.exec(v) ||
+      /^\\s*([0-9]{2})([0-9]{2})\\s*$/.exec(v);
     if (!m) return show("expiry", form.dataset.badExpiry);
     var month = +m[1], year = +m[2] + (m[2].length === 2 ? 2000 : 0);
     var ty = +form.dataset.year, tm = +form.dataset.month;
@@ -260,9 +263,14 @@ _PAY_JS = """
       if (form.elements[name].value) checks[name]();
     });
   });
+  // Digits typed or pasted become MM/YY ("1229" -> "12/29"); a slash typed by hand is kept.
   form.elements.expiry.addEventListener("input", function (e) {
     var v = e.target.value;
-    if (/^[0-9]{2}$/.test(v) && e.inputType !== "deleteContentBackward") e.target.value = v + "/";
+    if (v.indexOf("/") >= 0) return;
+    var d = v.replace(/[^0-9]/g, "").slice(0, 4);
+    var adding = e.inputType !== "deleteContentBackward";
+    var slash = d.length > 2 || (d.length === 2 && adding);
+    e.target.value = slash ? d.slice(0, 2) + "/" + d.slice(2) : d;
   });
   form.addEventListener("submit", function (e) {
     var bad = null;
@@ -445,7 +453,7 @@ def _cancel_form(action: str, token: str) -> str:
 
 def three_ds_page(order_id: str, token: str, masked: str | None) -> HTMLResponse:
     action = escape(THREE_DS_PATH.format(order_id=order_id))
-    card = f" для карты {escape(masked)}" if masked else ""
+    card = f" для карты {escape(format_card(masked))}" if masked else ""
     body = (
         f"<h1>{escape(TITLE_3DS)}</h1>"
         f"<p>Банк прислал код подтверждения{card} в SMS на телефон держателя карты.</p>"

@@ -1,5 +1,6 @@
 """What the cabinet shows a borrower today: the running loan and its debt, what is pending, the
-documents and the history of operations. One read, for one borrower, on the business date."""
+last refusal, the documents and the history of operations. One read, for one borrower, on the
+business date."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from sqlmodel import Session, col, select
 
 from credit7_web.clock import Clock
 from credit7_web.documents import archive
-from credit7_web.documents.models import Document
+from credit7_web.documents.models import Document, DocumentKind
 from credit7_web.identity.models import Borrower, Profile
 from credit7_web.ledger.models import Operation
 from credit7_web.lending import applications
-from credit7_web.lending.models import ApplicationStatus, Loan, LoanStatus
+from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
 from credit7_web.servicing import debt
 
 
@@ -35,7 +36,8 @@ class Dashboard:
     today: date
     awaiting: ApplicationStatus | LoanStatus | None  # an application or contract not done yet
     running: RunningLoan | None
-    documents: list[Document]
+    refused: LoanApplication | None  # the newest application, when it was refused
+    documents: list[Document]  # a draft contract only until its signed copy is issued
     operations: list[Operation]
 
 
@@ -46,6 +48,9 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
     loan = applications.open_loan(db, borrower.id)
     application = applications.latest_application(db, borrower.id)
     awaiting: ApplicationStatus | LoanStatus | None = None
+    refused = (
+        application if application and application.status == ApplicationStatus.REFUSED else None
+    )
     if application and application.status == ApplicationStatus.SCORING:
         awaiting = ApplicationStatus.SCORING
     elif loan is not None and loan.status == LoanStatus.AWAITING_SIGNATURE:
@@ -61,9 +66,18 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         today=today,
         awaiting=awaiting,
         running=_running(db, loan, today) if loan and loan.status == LoanStatus.ACTIVE else None,
-        documents=archive.documents_of(db, borrower.id),
+        refused=refused if loan is None else None,
+        documents=_current(archive.documents_of(db, borrower.id)),
         operations=list(operations),
     )
+
+
+def _current(documents: list[Document]) -> list[Document]:
+    """Leave out a draft contract once the same loan's signed copy exists: it is superseded."""
+    signed = {d.loan_id for d in documents if d.kind == DocumentKind.CONTRACT}
+    return [
+        d for d in documents if d.kind != DocumentKind.CONTRACT_DRAFT or d.loan_id not in signed
+    ]
 
 
 def _running(db: Session, loan: Loan, today: date) -> RunningLoan:

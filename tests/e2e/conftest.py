@@ -42,6 +42,7 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT_S = 600
 APP_LOG = pytest.StashKey[Path]()
+APP_ENV = pytest.StashKey[dict[str, str]]()
 APP_LOG_LINES = 80
 SECRET_KEY = "e2e-secret-key"  # the app's: tests acting for an operator key what it keys
 
@@ -50,6 +51,12 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_env(app_url: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The environment the app under test was started with."""
+    return request.config.stash[APP_ENV]
 
 
 @pytest.fixture(scope="session")
@@ -110,14 +117,16 @@ def app_url(app_db_url: str, app_data_dir: Path, request: pytest.FixtureRequest)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     data_dir = app_data_dir
-    env = os.environ | {
+    # No CREDIT7_ORIGINS: the allowed origins must follow the port by themselves (rxconfig.py),
+    # and this port is never the default 3000 (test_shell.py).
+    env = {k: v for k, v in os.environ.items() if k != "CREDIT7_ORIGINS"} | {
         "REFLEX_DB_URL": app_db_url,
         "CREDIT7_DATA_DIR": str(data_dir),
         "CREDIT7_SECRET_KEY": SECRET_KEY,
-        "CREDIT7_ORIGINS": f"{base_url},http://localhost:{port}",
         "REFLEX_USE_NPM": "1",
         "PYTHONUNBUFFERED": "1",
     }
+    request.config.stash[APP_ENV] = env
     if redis_url := os.environ.get("CREDIT7_TEST_REDIS_URL"):
         env["REFLEX_REDIS_URL"] = redis_url
     else:

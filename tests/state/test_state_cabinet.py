@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from reflex_base.event import Event
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from credit7_web.identity import sessions
+from credit7_web.lending.models import ApplicationStatus, LoanApplication
+from credit7_web.russian import format_date
 from credit7_web.wiring import settings
 from state.cabinet import CabinetState
 from tests.state.harness import (
@@ -122,3 +125,40 @@ async def test_logout_without_a_live_cookie_changes_nothing(
         assert goes_to_logout_route(await browser.send(CabinetState, "logout"))
     assert snapshot(app_db) == before
     assert live(app_db, token)
+
+
+async def test_a_refused_application_shows_with_its_reason_and_reapply_date(
+    browser: Browser, app_db: Engine
+) -> None:
+    borrower_id = make_borrower(app_db, active=True)
+    today = CLOCK.today()
+    refusal = "Мы оценили вашу анкету и сейчас не можем выдать заём."
+
+    def refuse(reapply: date | None) -> None:
+        with Session(app_db) as s:
+            s.add(
+                LoanApplication(
+                    borrower_id=borrower_id,
+                    amount_kop=10_000_00,
+                    term_days=20,
+                    first_loan=True,
+                    status=ApplicationStatus.REFUSED,
+                    created_at=CLOCK.now(),
+                    application_date=today,
+                    refusal_text=refusal,
+                    reapply_after=reapply,
+                )
+            )
+            s.commit()
+
+    browser.at("/cabinet").with_cookie(sign_in(app_db, borrower_id))
+    await browser.send(CabinetState, "load")
+    assert (browser.state(CabinetState).refusal, browser.state(CabinetState).reapply) == ("", "")
+    refuse(today + timedelta(days=30))
+    await browser.send(CabinetState, "load")
+    state = browser.state(CabinetState)
+    assert (state.refusal, state.reapply) == (refusal, format_date(today + timedelta(days=30)))
+    refuse(today)  # a newer refusal that allows a new application at once: no date to wait for
+    await browser.send(CabinetState, "load")
+    state = browser.state(CabinetState)
+    assert (state.refusal, state.reapply) == (refusal, "")

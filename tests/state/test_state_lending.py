@@ -41,6 +41,7 @@ from credit7_web.sandbox.models import SandboxAcquirerCard, SandboxAcquirerOrder
 from credit7_web.wiring import settings
 from state.apply import ApplyState, OfferView
 from state.cabinet import CabinetState
+from state.phone_code import ResendTimer
 from tests.state.harness import (
     PHONE,
     Browser,
@@ -211,6 +212,7 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
         assert state.offer.amount == rub(12_000_00)
         assert state.offer.draft == f"/files/documents/{draft.id}"
         assert state.offer.due == format_date(today + timedelta(days=25))
+        assert (state.offer.card, state.offer.psk_rub) == ("•••• 1111", rub(0))
 
         # An approved contract is open: still no second application.
         assert await browser.send(ApplyState, "submit") == []
@@ -219,8 +221,18 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
 
         # 5. The SMS code, a wrong try, then the signature.
         texts = sms_count(app_db)
+        answered = browser.state(ApplyState).answered
+        for _ in range(2):  # a double click: the second names an answer already given
+            assert await browser.send(ApplyState, "send_code", answered=answered) == []
+        state = browser.state(ApplyState)
+        assert (state.signature_requested, state.notice, state.errors) == (True, "", {})
+        assert state.resend_timer == ResendTimer(wait=60, sent=1)
+        assert sms_count(app_db) == texts + 1
+        # «Отправить код ещё раз» within the minute: nothing sent, said neutrally.
         assert await browser.send(ApplyState, "send_code") == []
-        assert browser.state(ApplyState).signature_requested is True
+        state = browser.state(ApplyState)
+        assert state.notice.startswith("Новый код можно запросить через ")
+        assert state.errors == {} and state.resend_timer.sent == 2
         assert sms_count(app_db) == texts + 1
         code = sms_code(app_db, PHONE)
         assert await browser.send(ApplyState, "sign", form=form(code=wrong(code))) == []
@@ -270,13 +282,17 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
     assert snapshot_all(app_db) == before
     assert redirect_to(await browser.send(ApplyState, "load")) == "/cabinet"
 
-    # The cabinet shows the loan, its two documents and the history.
+    # The cabinet shows the loan, the signed contract (the draft it replaced is not listed
+    # beside it) and the history.
     browser.at("/cabinet")
     assert await browser.send(CabinetState, "load") == []
     cabinet = browser.state(CabinetState)
     assert (cabinet.loan.number, cabinet.loan.status) == (loan.number, "Активен")
     assert cabinet.loan.principal == rub(12_000_00)
-    assert [d.url for d in cabinet.documents] == [f"/files/documents/{d.id}" for d in documents]
+    signed = documents[1]
+    assert [(d.url, d.title) for d in cabinet.documents] == [
+        (f"/files/documents/{signed.id}", signed.title)
+    ]
     assert [o.kind for o in cabinet.operations] == [
         OperationKind.DISBURSEMENT,
         OperationKind.CARD_CHECK_REFUND,

@@ -294,6 +294,18 @@ async def test_upload_progress_is_a_percentage(
     assert photo_tab.state(ApplyState).upload_progress == percent
 
 
+async def test_a_photo_going_up_takes_the_old_photos_error_away(
+    photo_tab: Browser, app_db: Engine
+) -> None:
+    await photo_tab.send(ApplyState, "upload_photo", files=[upload(jpeg(300, 200), "small.jpg")])
+    assert list(photo_tab.state(ApplyState).errors) == ["photo"]
+    await photo_tab.send(ApplyState, "upload_progressed", progress={"progress": 1})
+    assert list(photo_tab.state(ApplyState).errors) == ["photo"]  # a late report of that one
+    await photo_tab.send(ApplyState, "upload_progressed", progress={"progress": 0.25})
+    state = photo_tab.state(ApplyState)
+    assert (state.errors, state.upload_progress) == ({}, 25)
+
+
 # ----------------------------------------------------------------------------- the sandbox clock
 
 

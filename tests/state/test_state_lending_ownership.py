@@ -284,8 +284,10 @@ async def test_a_cabinet_shows_nothing_of_another_borrower(
     cabinet = tab.state(CabinetState)
     assert cabinet.loan.number == b_loan.number
     assert cabinet.loan.principal == rub(5_000_00)
-    b_documents = [d for d in all_rows(app_db, Document) if d.borrower_id == b]
-    assert [d.url for d in cabinet.documents] == [f"/files/documents/{d.id}" for d in b_documents]
+    b_signed = [
+        d for d in all_rows(app_db, Document) if d.borrower_id == b and d.kind == "contract"
+    ]
+    assert [d.url for d in cabinet.documents] == [f"/files/documents/{d.id}" for d in b_signed]
     assert len(cabinet.operations) == 3
     assert all("4444" in o.text or "Возврат" in o.text for o in cabinet.operations)
 

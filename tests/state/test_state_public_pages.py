@@ -14,7 +14,16 @@ from credit7_web.settings import Settings
 from state.calculator import CalculatorState
 from state.register import RegisterState
 from state.sandbox import SmsOutboxState
-from tests.state.harness import CLOCK, OTHER_PHONE, PHONE, Browser, form, snapshot
+from tests.state.harness import (
+    CLOCK,
+    OTHER_PHONE,
+    PHONE,
+    Browser,
+    form,
+    make_borrower,
+    sign_in,
+    snapshot,
+)
 
 
 async def test_the_calculator_gets_a_due_date_for_every_term(
@@ -28,6 +37,16 @@ async def test_the_calculator_gets_a_due_date_for_every_term(
     assert due["7"] == (today + timedelta(days=7)).strftime("%d.%m.%Y")
     assert due["30"] == (today + timedelta(days=30)).strftime("%d.%m.%Y")
     assert snapshot(app_db) == before
+
+
+async def test_the_landing_knows_whether_the_visitor_is_signed_in(
+    browser: Browser, app_db: Engine
+) -> None:
+    token = sign_in(app_db, make_borrower(app_db, active=True))
+    for cookie, signed in ((None, False), ("not-a-token", False), (token, True)):
+        browser.with_cookie(cookie)
+        await browser.send(CalculatorState, "load")
+        assert browser.state(CalculatorState).signed_in is signed
 
 
 async def test_the_calculator_load_takes_no_arguments(browser: Browser, app_db: Engine) -> None:

@@ -35,14 +35,14 @@ from tests.state.harness import PHONE, Browser, form, sms_code
 
 CONSOLE = {"who", "role_title", "sections"}  # the console's frame, on every console page
 FRONTEND: dict[type[BaseState], set[str]] = {
-    LoginState: {"errors", "busy", "notice"},
-    RegisterState: {"errors", "busy", "step", "phone_display"},
-    RecoverState: {"errors", "busy", "step", "phone_display"},
-    QuestionnaireState: {"errors", "busy", "step", "values", "same_address", "loaded"},
-    CabinetState: {"name", "phone", "requested", "pending", "loaded"}
+    LoginState: {"errors", "answered", "notice"},
+    RegisterState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
+    RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
+    QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
+    CabinetState: {"name", "phone", "requested", "pending", "refusal", "reapply", "loaded"}
     | {"loan", "schedule", "documents", "operations"},
-    ApplyState: {"errors", "busy", "stage", "has_photo", "photo_url", "has_card", "card_label"}
-    | {"photo_rejection"}
+    ApplyState: {"errors", "answered", "stage", "has_photo", "photo_url", "has_card"}
+    | {"card_label", "priced", "resend_timer", "notice", "photo_rejection"}
     | {"card_notice", "card_failed", "upload_progress", "amount", "term", "amount_min"}
     | {
         "amount_max",
@@ -55,7 +55,7 @@ FRONTEND: dict[type[BaseState], set[str]] = {
         "signature_requested",
     },
     BusinessDateState: {"enabled", "today", "shift", "error"},
-    CalculatorState: {"due_dates"},
+    CalculatorState: {"due_dates", "signed_in"},
     SmsOutboxState: {"enabled", "messages"},
     OperatorLoginState: {"errors", "busy"},
     ConsoleHomeState: CONSOLE,

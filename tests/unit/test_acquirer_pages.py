@@ -161,7 +161,7 @@ def three_ds(client: TestClient, db: Session, clock: FixedClock, code: str) -> t
     assert page.status_code == 200
     assert "Песочница эквайера — подтверждение 3-D Secure" in page.text
     assert "<strong>123456</strong>" in page.text
-    assert "400000******3220" in page.text
+    assert "для карты •••• 3220" in page.text  # masked as everywhere in the app
     assert '<label for="code">Код из SMS</label>' in page.text
     response = client.post(
         f"/sandbox/acquirer/3ds/{order_id}",

@@ -103,7 +103,7 @@ def test_binding_records_card_and_both_operations(db: Session, clock: FixedClock
     assert tariff.CARD_CHECK_MIN <= refund.amount_kop <= tariff.CARD_CHECK_MAX
     assert check.amount_kop == -refund.amount_kop
     assert (check.kind, refund.kind) == (OperationKind.CARD_CHECK, OperationKind.CARD_CHECK_REFUND)
-    assert check.description == "Проверочное списание при привязке карты 411111******1111"
+    assert check.description == "Проверочное списание при привязке карты •••• 1111"
     assert refund.description == "Возврат проверочного списания"
     assert check.business_date == refund.business_date == clock.today()
     assert check.borrower_id == refund.borrower_id == borrower_id
@@ -302,7 +302,8 @@ def test_test_cards_are_luhn_valid() -> None:
         ("4111 1111 1111 1111", "10/26", "123", "expiry", "Срок действия карты истёк"),
         ("4111 1111 1111 1111", "13/28", "123", "expiry", "Месяц — от 01 до 12"),
         ("4111 1111 1111 1111", "00/28", "123", "expiry", "Месяц — от 01 до 12"),
-        ("4111 1111 1111 1111", "1228", "123", "expiry", "Укажите срок действия в виде ММ/ГГ"),
+        ("4111 1111 1111 1111", "12 28 1", "123", "expiry", "Укажите срок действия в виде ММ/ГГ"),
+        ("4111 1111 1111 1111", "1328", "123", "expiry", "Месяц — от 01 до 12"),
         ("4111 1111 1111 1111", "12/28", "12", "cvc", "CVC — три цифры на обороте карты"),
         ("4111 1111 1111 1111", "12/28", "１２３", "cvc", "CVC — три цифры на обороте карты"),
     ],
@@ -317,6 +318,11 @@ def test_card_entry_is_checked(pan: str, expiry: str, cvc: str, field: str, mess
 def test_card_entry_accepts_this_month_and_four_digit_years() -> None:
     assert check_card_entry("4111-1111-1111-1111", "11/26", "000", "", TODAY).expiry_year == 2026
     assert check_card_entry("4111111111111111", "1/2030", "000", "", TODAY).expiry_month == 1
+
+
+def test_card_entry_accepts_a_pasted_expiry_without_the_slash() -> None:
+    typed = check_card_entry("4111111111111111", "1229", "000", "", TODAY)
+    assert (typed.expiry_month, typed.expiry_year) == (12, 2029)
 
 
 def test_hostile_return_urls_are_refused(db: Session, clock: FixedClock) -> None:
