@@ -5,14 +5,19 @@ The core, `debt_on`, works on plain data (`Terms`, `Payment`) so it can be teste
 recomputed from the contract and its payments, day by day, as PRODUCT.md describes:
 
 - day k of the loan is the calendar day start + k (k = 1, 2, …); on the start day nothing accrues;
-- each day accrues simple interest on the outstanding principal at the base rate, rounded half-up
-  to a kopeck (`pricing.daily_interest_kop`), except while the first-loan promo holds;
+- each day accrues simple interest on the outstanding principal at the base rate, except while the
+  first-loan promo holds;
 - the promo holds on days up to the original due date while no prolongation has happened; from the
   first overdue day or from a prolongation day on, the base rate runs (never retroactively);
 - a prolongation day already lies under the moved due date: it is not overdue, and its interest
   runs at the base rate (it is "accrued to date" for the prolongation payment made that day);
-- each overdue day (a day after the due date in effect) adds a penalty of
-  round_half_up(outstanding principal × 20 % / 365), and interest keeps running;
+- each overdue day (a day after the due date in effect) adds a penalty on the outstanding principal
+  at 20 % a year divided by the days of that calendar year (365 or 366); interest keeps running;
+- rounding (PRODUCT.md): interest and penalty are each computed exactly over a *stretch* — a run of
+  consecutive days whose base (principal, rate; for the penalty also overdue and one calendar year)
+  does not change — and the stretch's sum so far is rounded DOWN to a kopeck
+  (`pricing.stretch_kop`); a day's charge is the growth of that rounded sum, so at the end of any
+  day of a stretch the charge is never above its legal rate;
 - interest + penalties + paid services never exceed 100 % of the principal: the day that reaches
   the cap is cut short (its interest first, then its penalty) and nothing accrues afterwards;
 - the price of extra services the borrower chose is repaid with the loan (a debt of its own,
@@ -41,8 +46,7 @@ from sqlmodel import Session, col, select
 from credit7_web import tariff
 from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending.models import Loan
-from credit7_web.lending.pricing import charges_cap_kop, daily_interest_kop
-from credit7_web.money import round_half_up
+from credit7_web.lending.pricing import charges_cap_kop, stretch_kop
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class Debt:
     services_kop: int  # unpaid extra services: their price is repaid with the loan
     total_kop: int  # everything to pay today to close the loan
     charges_accrued_kop: int  # interest + penalty ever accrued (services not included)
+    penalty_accrued_kop: int  # the penalty part of it
     paid_kop: int  # payments applied to the loan
     overpaid_kop: int  # paid beyond the debt, not applied
     days_left: int | None  # days to the due date; None when overdue or closed
@@ -111,9 +116,39 @@ class ScheduleRow:
     services_kop: int = 0
 
 
-def penalty_per_day_kop(principal_kop: int) -> int:
-    """One overdue day's penalty on the overdue principal, rounded half-up to a kopeck."""
-    return round_half_up(principal_kop * tariff.PENALTY_RATE_YEAR / tariff.DAYS_IN_YEAR)
+def days_in_year(day: date) -> int:
+    """365 or 366: the penalty's yearly rate is divided by the days of the day's calendar year."""
+    return (date(day.year + 1, 1, 1) - date(day.year, 1, 1)).days
+
+
+def penalty_rate(day: date) -> Fraction:
+    """The penalty's daily rate on `day`: 20 % a year over the days of that year."""
+    return tariff.PENALTY_RATE_YEAR / days_in_year(day)
+
+
+class Stretch:
+    """One charge accruing over consecutive days with an unchanged base, rounded down as a whole.
+
+    `day_kop` answers one day's charge: the growth of the stretch's rounded-down sum. A new base
+    (principal or rate) starts a new stretch; `stop` ends it (a day with nothing to charge).
+    """
+
+    def __init__(self) -> None:
+        self.base: tuple[int, Fraction] | None = None
+        self.days = 0
+        self.charged = 0
+
+    def day_kop(self, principal_kop: int, rate: Fraction) -> int:
+        if self.base != (principal_kop, rate):
+            self.stop()
+            self.base = (principal_kop, rate)
+        self.days += 1
+        total = stretch_kop(principal_kop, rate, self.days)
+        charge, self.charged = total - self.charged, total
+        return charge
+
+    def stop(self) -> None:
+        self.base, self.days, self.charged = None, 0, 0
 
 
 def due_in_effect(terms: Terms, day: date) -> date:
@@ -145,6 +180,7 @@ class _Ledger:
         self.penalty = 0
         self.services = terms.services_kop
         self.accrued = 0
+        self.penalty_accrued = 0
         self.room = max(charges_cap_kop(terms.principal_kop) - terms.services_kop, 0)
         self.paid = 0
         self.overpaid = 0
@@ -172,6 +208,7 @@ class _Ledger:
         else:
             self.current += interest
         self.penalty += penalty
+        self.penalty_accrued += penalty
         self.accrued += interest + penalty
 
     def pay(self, amount: int) -> None:
@@ -202,6 +239,7 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
             by_day[day] = by_day.get(day, 0) + payment.amount_kop
 
     ledger = _Ledger(terms)
+    interest_stretch, penalty_stretch = Stretch(), Stretch()
     day = terms.start
     if day in by_day:
         ledger.pay(by_day[day])
@@ -210,8 +248,11 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         overdue_day = day > due_in_effect(terms, day)
         if overdue_day:
             ledger.fall_due()
-        interest = daily_interest_kop(ledger.principal, _rate(terms, day))
-        penalty = penalty_per_day_kop(ledger.principal) if overdue_day else 0
+            penalty = penalty_stretch.day_kop(ledger.principal, penalty_rate(day))
+        else:
+            penalty_stretch.stop()
+            penalty = 0
+        interest = interest_stretch.day_kop(ledger.principal, _rate(terms, day))
         ledger.accrue(interest, penalty, overdue_day)
         if day in by_day:
             ledger.pay(by_day[day])
@@ -236,6 +277,7 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         services_kop=ledger.services,
         total_kop=ledger.total,
         charges_accrued_kop=ledger.accrued,
+        penalty_accrued_kop=ledger.penalty_accrued,
         paid_kop=ledger.paid,
         overpaid_kop=ledger.overpaid,
         days_left=None if overdue or closed else (due - on).days,
