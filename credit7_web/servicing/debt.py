@@ -89,7 +89,8 @@ class Debt:
     services_kop: int  # unpaid extra services: their price is repaid with the loan
     total_kop: int  # everything to pay today to close the loan
     charges_accrued_kop: int  # interest + penalty ever accrued (services not included)
-    penalty_accrued_kop: int  # the penalty part of it
+    interest_accrued_kop: int  # interest ever accrued (what the ledger books as interest income)
+    penalty_accrued_kop: int  # penalty ever accrued
     paid_kop: int  # payments applied to the loan
     overpaid_kop: int  # paid beyond the debt, not applied
     days_left: int | None  # days to the due date; None when overdue or closed
@@ -180,6 +181,7 @@ class _Ledger:
         self.penalty = 0
         self.services = terms.services_kop
         self.accrued = 0
+        self.interest_accrued = 0
         self.penalty_accrued = 0
         self.room = max(charges_cap_kop(terms.principal_kop) - terms.services_kop, 0)
         self.paid = 0
@@ -208,8 +210,9 @@ class _Ledger:
         else:
             self.current += interest
         self.penalty += penalty
-        self.penalty_accrued += penalty
         self.accrued += interest + penalty
+        self.interest_accrued += interest
+        self.penalty_accrued += penalty
 
     def pay(self, amount: int) -> None:
         applied = min(amount, self.total)
@@ -277,6 +280,7 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         services_kop=ledger.services,
         total_kop=ledger.total,
         charges_accrued_kop=ledger.accrued,
+        interest_accrued_kop=ledger.interest_accrued,
         penalty_accrued_kop=ledger.penalty_accrued,
         paid_kop=ledger.paid,
         overpaid_kop=ledger.overpaid,

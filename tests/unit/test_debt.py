@@ -418,13 +418,10 @@ def test_no_stretch_charges_above_its_legal_rate(
     interest, penalty = _Stretch(), _Stretch()
     for k in range(1, span + 1):
         today, yesterday = debts[k], debts[k - 1]
-        penalty_today = today.penalty_accrued_kop - yesterday.penalty_accrued_kop
         interest_bases, penalty_bases = _bases(t, payments, k)
-        interest.add(
-            interest_bases,
-            today.charges_accrued_kop - yesterday.charges_accrued_kop - penalty_today,
-        )
-        penalty.add(penalty_bases, penalty_today)
+        interest.add(interest_bases, today.interest_accrued_kop - yesterday.interest_accrued_kop)
+        penalty.add(penalty_bases, today.penalty_accrued_kop - yesterday.penalty_accrued_kop)
+        assert today.charges_accrued_kop == today.interest_accrued_kop + today.penalty_accrued_kop
         assert interest.within_the_rate(today.capped)
         assert penalty.within_the_rate(today.capped)
 
