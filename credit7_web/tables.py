@@ -22,7 +22,7 @@ from credit7_web.sandbox.models import (
     SandboxSetting,
     SmsMessage,
 )
-from credit7_web.servicing.models import Reminder
+from credit7_web.servicing.models import Prolongation, Reminder, ServiceRefusal
 
 __all__ = [
     "AuditEntry",
@@ -42,11 +42,13 @@ __all__ = [
     "OperatorSession",
     "PassportPhoto",
     "Profile",
+    "Prolongation",
     "Reminder",
     "RestorationRequest",
     "SandboxAcquirerCard",
     "SandboxAcquirerOrder",
     "SandboxEsiaGrant",
     "SandboxSetting",
+    "ServiceRefusal",
     "SmsMessage",
 ]

@@ -85,8 +85,10 @@ class LoanApplication(SQLModel, table=True):
 
 class LoanStatus(StrEnum):
     AWAITING_SIGNATURE = "awaiting_signature"
+    COOLING_OFF = "cooling_off"  # signed, waits out the cooling-off before the payout
     ACTIVE = "active"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # refused by the borrower during the cooling-off, at no cost
 
 
 class Loan(SQLModel, table=True):
@@ -110,6 +112,7 @@ class Loan(SQLModel, table=True):
     due_date: date | None = None
     original_due_date: date | None = None
     signed_at: NaiveDatetime | None = None
+    disburse_after: NaiveDatetime | None = None  # cooling-off: no payout before this instant
     signed_phone: str | None = Field(default=None, max_length=10)
     signature_code_hash: str | None = Field(default=None, max_length=64)
     closed_at: NaiveDatetime | None = None

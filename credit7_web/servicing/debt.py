@@ -8,16 +8,20 @@ recomputed from the contract and its payments, day by day, as PRODUCT.md describ
 - each day accrues simple interest on the outstanding principal at the base rate, except while the
   first-loan promo holds;
 - the promo holds on days up to the original due date while no prolongation has happened; from the
-  first overdue day or from a prolongation day on, the base rate runs (never retroactively);
-- a prolongation day already lies under the moved due date: it is not overdue, and its interest
-  runs at the base rate (it is "accrued to date" for the prolongation payment made that day);
+  first overdue day or from the day after a prolongation on, the base rate runs (never
+  retroactively): a promo loan prolonged before its due date pays 0 ₽ of interest that day;
+- each prolongation moves the due date to 30 days after the later of the due date then in effect
+  and the prolongation day; the prolongation day already lies under the moved due date, so it is
+  not overdue (its interest is "accrued to date" for the prolongation payment made that day);
 - each overdue day (a day after the due date in effect) adds a penalty on the outstanding principal
   at 20 % a year divided by the days of that calendar year (365 or 366); interest keeps running;
 - rounding (PRODUCT.md): interest and penalty are each computed exactly over a *stretch* — a run of
   consecutive days whose base (principal, rate; for the penalty also overdue and one calendar year)
   does not change — and the stretch's sum so far is rounded DOWN to a kopeck
   (`pricing.stretch_kop`); a day's charge is the growth of that rounded sum, so at the end of any
-  day of a stretch the charge is never above its legal rate;
+  day of a stretch the charge is never above its legal rate. A prolongation (a new agreement,
+  its interest to date paid) starts new stretches from the next day, so the new term's interest
+  is never above its rate either;
 - interest + penalties + paid services never exceed 100 % of the principal: the day that reaches
   the cap is cut short (its interest first, then its penalty) and nothing accrues afterwards;
 - the price of extra services the borrower chose is repaid with the loan (a debt of its own,
@@ -47,6 +51,7 @@ from credit7_web import tariff
 from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending.models import Loan
 from credit7_web.lending.pricing import charges_cap_kop, stretch_kop
+from credit7_web.servicing.models import Prolongation
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,8 @@ class Terms:
     """What a contract fixes for debt: amounts in kopecks, dates in the Moscow calendar.
 
     `due` is the due date in effect now (already moved by any prolongations); `original_due` is
-    the due date at signing. `prolongations` are the days prolongations happened, in any order:
-    the n-th one moved the due date to original_due + n × PROLONGATION_DAYS, and the last one to
-    `due`.
+    the due date at signing. `prolongations` are the days prolongations happened, in any order;
+    each moved the due date by PRODUCT.md's rule (`moved_due`), the last one to `due`.
     """
 
     principal_kop: int
@@ -135,14 +139,15 @@ class Stretch:
     """
 
     def __init__(self) -> None:
-        self.base: tuple[int, Fraction] | None = None
+        self.base: tuple[int, Fraction, int] | None = None
         self.days = 0
         self.charged = 0
 
-    def day_kop(self, principal_kop: int, rate: Fraction) -> int:
-        if self.base != (principal_kop, rate):
+    def day_kop(self, principal_kop: int, rate: Fraction, agreement: int = 0) -> int:
+        """`agreement` counts the prolongations before the day: each starts a new stretch."""
+        if self.base != (principal_kop, rate, agreement):
             self.stop()
-            self.base = (principal_kop, rate)
+            self.base = (principal_kop, rate, agreement)
         self.days += 1
         total = stretch_kop(principal_kop, rate, self.days)
         charge, self.charged = total - self.charged, total
@@ -152,18 +157,25 @@ class Stretch:
         self.base, self.days, self.charged = None, 0, 0
 
 
+def moved_due(due: date, prolongation_day: date) -> date:
+    """A prolongation's new due date: 30 days after the later of the due date and its day."""
+    return max(due, prolongation_day) + timedelta(days=tariff.PROLONGATION_DAYS)
+
+
 def due_in_effect(terms: Terms, day: date) -> date:
     """The due date that holds on `day`: each prolongation on or before it has moved it."""
-    done = sum(1 for p in terms.prolongations if p <= day)
-    if done >= len(terms.prolongations):
-        return terms.due
-    return terms.original_due + timedelta(days=tariff.PROLONGATION_DAYS * done)
+    due = terms.original_due
+    for prolonged in sorted(terms.prolongations):
+        if prolonged <= day:
+            due = moved_due(due, prolonged)
+    return due
 
 
 def promo_on(terms: Terms, day: date) -> bool:
-    """Whether the first-loan promo rate applies to `day`'s interest."""
+    """Whether the first-loan promo rate applies to `day`'s interest: up to the original due
+    date, and never after a prolongation day (the prolongation day itself is still free)."""
     return (
-        terms.promo and day <= terms.original_due and not any(p <= day for p in terms.prolongations)
+        terms.promo and day <= terms.original_due and not any(p < day for p in terms.prolongations)
     )
 
 
@@ -255,7 +267,9 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         else:
             penalty_stretch.stop()
             penalty = 0
-        interest = interest_stretch.day_kop(ledger.principal, _rate(terms, day))
+        interest = interest_stretch.day_kop(
+            ledger.principal, _rate(terms, day), sum(1 for p in terms.prolongations if p < day)
+        )
         ledger.accrue(interest, penalty, overdue_day)
         if day in by_day:
             ledger.pay(by_day[day])
@@ -315,14 +329,15 @@ def schedule(terms: Terms, payments: Sequence[Payment] = ()) -> list[ScheduleRow
 
 
 def prolongations_of(db: Session, loan: Loan) -> tuple[date, ...]:
-    """The days this loan was prolonged on.
-
-    HOOK: prolongations are not recorded yet, so there are none. When they are (a table of
-    additional agreements with a business date), return those dates here; `terms_of` and
-    `loan_debt` pick them up and every caller gets the right promo end and due-date history.
-    """
-    del db, loan
-    return ()
+    """The days this loan was prolonged on, from its stored additional agreements."""
+    if loan.id is None:
+        return ()
+    rows = db.exec(
+        select(Prolongation.business_date)
+        .where(Prolongation.loan_id == loan.id)
+        .order_by(col(Prolongation.number))
+    )
+    return tuple(rows)
 
 
 def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:

@@ -16,6 +16,7 @@ from credit7_web.servicing.debt import (
     Terms,
     debt_on,
     due_in_effect,
+    moved_due,
     promo_on,
     schedule,
 )
@@ -108,24 +109,41 @@ def test_promo_ends_on_first_overdue_day_not_retroactively() -> None:
     assert d.overdue_interest_kop == 5 * DAY_INTEREST and d.penalty_kop == penalty(5) == 2_739
 
 
-def test_promo_ends_on_prolongation_day() -> None:
+def test_promo_ends_the_day_after_a_prolongation() -> None:
+    # PRODUCT.md: prolonged before its due date, a promo loan pays 0 ₽ that day; the promo ends
+    # that day and the base rate runs from the next.
     prolonged = terms(promo=True, prolongations=(day(10),), due=day(20 + 30))
     assert at(9, prolonged).charges_accrued_kop == 0
-    assert at(10, prolonged).interest_kop == DAY_INTEREST  # the prolongation day is at base rate
+    assert at(10, prolonged).all_interest_kop == 0
     d = at(12, prolonged)
-    assert d.interest_kop == 3 * DAY_INTEREST and d.overdue_interest_kop == 0
+    assert d.interest_kop == 2 * DAY_INTEREST and d.overdue_interest_kop == 0
     assert d.due == day(50) and d.days_left == 38
     assert not at(50, prolonged).overdue and at(51, prolonged).overdue
 
 
 def test_prolongation_after_overdue_keeps_history() -> None:
-    # Overdue 5 days, prolonged on due+5 without paying: the 5 days stay overdue with penalty.
-    prolonged = terms(prolongations=(day(25),), due=day(50))
+    # Overdue 5 days, prolonged on due+5 without paying: the 5 days stay overdue with penalty,
+    # and the new due date is 30 days after the prolongation day (the later one).
+    prolonged = terms(prolongations=(day(25),), due=day(55))
     d = at(26, prolonged)
-    assert not d.overdue and d.due == day(50)
+    assert not d.overdue and d.due == day(55)
     assert d.penalty_kop == penalty(4)  # days 21..24; day 25 is no longer overdue
     assert d.overdue_interest_kop == 24 * DAY_INTEREST  # term + 4 overdue days
-    assert d.interest_kop == 2 * DAY_INTEREST  # days 25, 26: current, due on day 50
+    assert d.interest_kop == 2 * DAY_INTEREST  # days 25, 26: current, due on day 55
+    assert at(55, prolonged).days_left == 0 and at(56, prolonged).overdue
+
+
+def test_each_prolongation_moves_the_due_date_by_the_rule() -> None:
+    # Day 18 (before the due date 20): 20 + 30 = 50; day 60 (overdue by 10): 60 + 30 = 90.
+    twice = terms(prolongations=(day(60), day(18)), due=day(90))
+    assert [at(k, twice).due for k in (17, 18, 59, 60, 100)] == [
+        day(20),
+        day(50),
+        day(50),
+        day(90),
+        day(90),
+    ]
+    assert at(59, twice).days_overdue == 9 and not at(60, twice).overdue
 
 
 def test_cap_reached_after_long_overdue() -> None:
@@ -157,7 +175,7 @@ def test_paid_services_count_toward_the_cap() -> None:
 
 def test_partial_payment_order_penalty_overdue_current_principal() -> None:
     # Prolonged while overdue, nothing paid: all four buckets are non-empty on day 26.
-    t = terms(prolongations=(day(25),), due=day(50))
+    t = terms(prolongations=(day(25),), due=day(55))
     base = at(26, t)
     penalty, overdue, current = base.penalty_kop, base.overdue_interest_kop, base.interest_kop
     assert penalty and overdue and current
@@ -260,7 +278,7 @@ loan_terms = st.builds(
     lambda principal, days, promo, services_share, prolong: Terms(
         principal_kop=principal,
         start=START,
-        due=day(days + (tariff.PROLONGATION_DAYS if prolong is not None else 0)),
+        due=day(days) if prolong is None else moved_due(day(days), day(min(prolong, days + 10))),
         original_due=day(days),
         promo=promo,
         services_kop=principal * services_share // 100,
@@ -374,14 +392,16 @@ def test_penalty_rate_follows_the_days_of_each_year() -> None:
 
 def _bases(t: Terms, payments: list[Payment], k: int) -> tuple[tuple, tuple | None]:
     """Day k's interest and penalty bases: yesterday's closing principal and each daily rate
-    (the penalty only on an overdue day, its rate by the days of that year)."""
+    (the penalty only on an overdue day, its rate by the days of that year); interest also by
+    the agreement in force (each prolongation begins a new term)."""
     today = day(k)
     principal = debt_on(t, payments, day(k - 1)).principal_kop
     rate = tariff.FIRST_LOAN_PROMO_RATE if promo_on(t, today) else tariff.DAILY_RATE
+    agreement = sum(1 for p in t.prolongations if p < today)  # a new term after a prolongation
     if today <= due_in_effect(t, today):
-        return (principal, rate), None
+        return (principal, rate, agreement), None
     year = (date(today.year + 1, 1, 1) - date(today.year, 1, 1)).days
-    return (principal, rate), (principal, tariff.PENALTY_RATE_YEAR / year)
+    return (principal, rate, agreement), (principal, tariff.PENALTY_RATE_YEAR / year)
 
 
 class _Stretch:
