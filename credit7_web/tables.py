@@ -13,7 +13,7 @@ from credit7_web.identity.models import (
     Profile,
     RestorationRequest,
 )
-from credit7_web.ledger.models import Operation
+from credit7_web.ledger.models import LedgerPosting, LedgerTransaction
 from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
 from credit7_web.sandbox.models import (
     SandboxAcquirerCard,
@@ -22,7 +22,7 @@ from credit7_web.sandbox.models import (
     SandboxSetting,
     SmsMessage,
 )
-from credit7_web.servicing.models import Prolongation, Reminder, ServiceRefusal
+from credit7_web.servicing.models import PaymentAttempt, Prolongation, Reminder, ServiceRefusal
 
 __all__ = [
     "AuditEntry",
@@ -33,14 +33,16 @@ __all__ = [
     "DeletionRequest",
     "Document",
     "GosuslugiSignup",
+    "LedgerPosting",
+    "LedgerTransaction",
     "Loan",
     "LoanApplication",
     "LoginThrottle",
     "OneTimeCode",
-    "Operation",
     "Operator",
     "OperatorSession",
     "PassportPhoto",
+    "PaymentAttempt",
     "Profile",
     "Prolongation",
     "Reminder",

@@ -51,6 +51,8 @@ PROLONGATION_DAYS = 30
 PROLONGATION_FROM_DAYS_BEFORE_DUE = 3
 PROLONGATION_UNTIL_DAYS_OVERDUE = 60
 MAX_PROLONGATIONS = 5
+# The smallest payment: 100 ₽, or the whole debt when it is less.
+MIN_PAYMENT = 100 * KOPECKS_PER_RUBLE
 
 # Cooling-off (353-FZ since 01.09.2025): a loan this large is paid out no sooner than this after
 # signing; until then the borrower may cancel it at no cost.

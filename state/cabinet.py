@@ -14,7 +14,7 @@ from credit7_web.clock import moscow_date
 from credit7_web.documents.models import Document
 from credit7_web.identity import sessions
 from credit7_web.identity.models import BorrowerStatus
-from credit7_web.ledger.models import Operation
+from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import pricing
 from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
@@ -86,7 +86,7 @@ def document_views(documents: list[Document], url_of: Callable[[int], str]) -> l
     ]
 
 
-def operation_views(operations: list[Operation]) -> list[OperationView]:
+def operation_views(operations: list[LedgerTransaction]) -> list[OperationView]:
     return [
         OperationView(
             date=format_date(o.business_date),

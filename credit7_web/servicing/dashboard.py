@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from credit7_web.clock import Clock
 from credit7_web.documents import archive
 from credit7_web.documents.models import Document, DocumentKind
 from credit7_web.identity.models import Borrower, Profile
-from credit7_web.ledger.models import Operation
+from credit7_web.ledger import book
+from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import applications
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
 from credit7_web.servicing import debt
@@ -38,7 +39,7 @@ class Dashboard:
     running: RunningLoan | None
     refused: LoanApplication | None  # the newest application, when it was refused
     documents: list[Document]  # a draft contract only until its signed copy is issued
-    operations: list[Operation]
+    operations: list[LedgerTransaction]
 
 
 def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
@@ -55,11 +56,6 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         awaiting = ApplicationStatus.SCORING
     elif loan is not None and loan.status == LoanStatus.AWAITING_SIGNATURE:
         awaiting = LoanStatus.AWAITING_SIGNATURE
-    operations = db.exec(
-        select(Operation)
-        .where(Operation.borrower_id == borrower.id)
-        .order_by(col(Operation.id).desc())
-    )
     return Dashboard(
         borrower=borrower,
         profile=db.get(Profile, borrower.id),
@@ -68,7 +64,7 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         running=_running(db, loan, today) if loan and loan.status == LoanStatus.ACTIVE else None,
         refused=refused if loan is None else None,
         documents=_current(archive.documents_of(db, borrower.id)),
-        operations=list(operations),
+        operations=book.operations(db, borrower.id),
     )
 
 

@@ -26,10 +26,11 @@ recomputed from the contract and its payments, day by day, as PRODUCT.md describ
   the cap is cut short (its interest first, then its penalty) and nothing accrues afterwards;
 - the price of extra services the borrower chose is repaid with the loan (a debt of its own,
   counted under the cap from the first day);
-- a payment is applied on its date after that day's accrual: penalty, then overdue interest, then
-  current interest, then extra services, then principal. A payment larger than the whole debt is
-  applied only up to the debt; the excess is reported as `overpaid_kop` (the payments module
-  refunds or refuses it);
+- a payment is applied on its date after that day's accrual in the order of 353-FZ art. 5
+  part 20 (PRODUCT.md): before the due date interest, then principal; from the first overdue
+  day interest, then principal, then penalty; extra services last. A payment larger than the
+  whole debt is applied only up to the debt; the excess is reported as `overpaid_kop` (the
+  ledger books it as owed back to the payer);
 - once principal, interest, penalty and services are all paid, the loan is closed and nothing
   accrues.
 
@@ -48,7 +49,7 @@ from fractions import Fraction
 from sqlmodel import Session, col, select
 
 from credit7_web import tariff
-from credit7_web.ledger.models import Operation, OperationKind
+from credit7_web.ledger import book
 from credit7_web.lending.models import Loan
 from credit7_web.lending.pricing import charges_cap_kop, stretch_kop
 from credit7_web.servicing.models import Prolongation
@@ -226,12 +227,18 @@ class _Ledger:
         self.interest_accrued += interest
         self.penalty_accrued += penalty
 
-    def pay(self, amount: int) -> None:
+    def pay(self, amount: int, overdue_day: bool) -> None:
+        """Apply a payment in the order of 353-FZ art. 5 part 20: overdue interest, overdue
+        principal, penalty, current interest, current principal, then extra services. For this
+        bullet loan the principal is overdue exactly on an overdue day."""
         applied = min(amount, self.total)
         self.paid += applied
         self.overpaid += amount - applied
         left = applied
-        for bucket in ("penalty", "overdue", "current", "services", "principal"):
+        order = ("overdue", "principal", "penalty", "current", "services")
+        if not overdue_day:
+            order = ("overdue", "penalty", "current", "principal", "services")
+        for bucket in order:
             part = min(left, getattr(self, bucket))
             setattr(self, bucket, getattr(self, bucket) - part)
             left -= part
@@ -257,7 +264,7 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
     interest_stretch, penalty_stretch = Stretch(), Stretch()
     day = terms.start
     if day in by_day:
-        ledger.pay(by_day[day])
+        ledger.pay(by_day[day], overdue_day=False)
     while day < on and ledger.accruing:
         day += timedelta(days=1)
         overdue_day = day > due_in_effect(terms, day)
@@ -272,12 +279,13 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         )
         ledger.accrue(interest, penalty, overdue_day)
         if day in by_day:
-            ledger.pay(by_day[day])
+            ledger.pay(by_day[day], overdue_day)
     # Nothing accrues any more (paid off or capped): only later payments change the balances.
     for pay_day in sorted(d for d in by_day if d > day):
-        if pay_day > due_in_effect(terms, pay_day):
+        overdue_day = pay_day > due_in_effect(terms, pay_day)
+        if overdue_day:
             ledger.fall_due()
-        ledger.pay(by_day[pay_day])
+        ledger.pay(by_day[pay_day], overdue_day)
 
     due = due_in_effect(terms, on)
     closed = ledger.total == 0
@@ -356,15 +364,8 @@ def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:
 
 
 def payments_of(db: Session, loan_id: int) -> list[Payment]:
-    """The borrower's payments towards the loan, oldest first."""
-    rows = db.exec(
-        select(Operation)
-        .where(Operation.loan_id == loan_id)
-        .where(Operation.kind == OperationKind.PAYMENT)
-        .where(Operation.amount_kop > 0)
-        .order_by(col(Operation.business_date), col(Operation.id))
-    )
-    return [Payment(on=row.business_date, amount_kop=row.amount_kop) for row in rows]
+    """The borrower's payments towards the loan, oldest first, as the ledger holds them."""
+    return [Payment(on=p.on, amount_kop=p.amount_kop) for p in book.paid_towards(db, loan_id)]
 
 
 def loan_debt(db: Session, loan: Loan, on: date) -> Debt:

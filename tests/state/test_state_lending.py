@@ -24,7 +24,8 @@ from sqlmodel import Session
 
 from credit7_web.documents.models import Document
 from credit7_web.identity.models import PassportPhoto
-from credit7_web.ledger.models import Operation, OperationKind
+from credit7_web.ledger.models import Kind as OperationKind
+from credit7_web.ledger.models import LedgerTransaction as Operation
 from credit7_web.lending.models import (
     ApplicationStatus,
     BindingStatus,

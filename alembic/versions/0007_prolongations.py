@@ -1,7 +1,7 @@
 """prolongations (additional agreements), refusals of extra services, the cooling-off payout time
 
-Revision ID: 0006_prolongations
-Revises: 0005_account_life
+Revision ID: 0007_prolongations
+Revises: 0006_ledger
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006_prolongations"
-down_revision: str | None = "0005_account_life"
+revision: str = "0007_prolongations"
+down_revision: str | None = "0006_ledger"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
