@@ -22,7 +22,13 @@ from credit7_web.sandbox.models import (
     SandboxSetting,
     SmsMessage,
 )
-from credit7_web.servicing.models import PaymentAttempt, Prolongation, Reminder, ServiceRefusal
+from credit7_web.servicing.models import (
+    PaymentAttempt,
+    Prolongation,
+    ProlongationRequest,
+    Reminder,
+    ServiceRefusal,
+)
 
 __all__ = [
     "AuditEntry",
@@ -45,6 +51,7 @@ __all__ = [
     "PaymentAttempt",
     "Profile",
     "Prolongation",
+    "ProlongationRequest",
     "Reminder",
     "RestorationRequest",
     "SandboxAcquirerCard",

@@ -1,4 +1,5 @@
-"""prolongations (additional agreements), refusals of extra services, the cooling-off payout time
+"""prolongations (additional agreements and those waiting for their payment), refusals of extra
+services, the cooling-off payout time
 
 Revision ID: 0007_prolongations
 Revises: 0006_ledger
@@ -59,6 +60,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_servicerefusal_loan_id'), ['loan_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_servicerefusal_refunded_at'), ['refunded_at'], unique=False)
 
+    op.create_table('prolongation_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('attempt_id', sa.Integer(), nullable=False),
+    sa.Column('loan_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('amount_kop', sa.Integer(), nullable=False),
+    sa.Column('signed_phone', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('signature_code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['attempt_id'], ['payment_attempt.id'], ),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('attempt_id')
+    )
+    with op.batch_alter_table('prolongation_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_prolongation_request_loan_id'), ['loan_id'], unique=False)
+
     with op.batch_alter_table('loan', schema=None) as batch_op:
         batch_op.add_column(sa.Column('disburse_after', sa.DateTime(), nullable=True))
 
@@ -70,6 +89,10 @@ def downgrade() -> None:
     with op.batch_alter_table('loan', schema=None) as batch_op:
         batch_op.drop_column('disburse_after')
 
+    with op.batch_alter_table('prolongation_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_prolongation_request_loan_id'))
+
+    op.drop_table('prolongation_request')
     with op.batch_alter_table('servicerefusal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_servicerefusal_refunded_at'))
         batch_op.drop_index(batch_op.f('ix_servicerefusal_loan_id'))

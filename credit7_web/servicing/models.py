@@ -96,3 +96,20 @@ class ServiceRefusal(SQLModel, table=True):
     created_at: NaiveDatetime
     refunded_at: NaiveDatetime | None = Field(default=None, index=True)
     refunded_on: date | None = None
+
+
+class ProlongationRequest(SQLModel, table=True):
+    """A prolongation signed by SMS code and waiting for its payment (`attempt_id`): when that
+    payment succeeds, the loan is extended in the same db transaction as its booking."""
+
+    __tablename__ = "prolongation_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="payment_attempt.id", unique=True)
+    loan_id: int = Field(foreign_key="loan.id", index=True)
+    number: int
+    business_date: date
+    amount_kop: int
+    signed_phone: str = Field(max_length=10)
+    signature_code_hash: str = Field(max_length=64)
+    created_at: NaiveDatetime

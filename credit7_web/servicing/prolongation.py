@@ -29,8 +29,10 @@ from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.lending.pricing import single_payment_psk
 from credit7_web.russian import format_date
 from credit7_web.servicing import debt
-from credit7_web.servicing.models import Prolongation
+from credit7_web.servicing.models import PaymentAttempt, Prolongation, ProlongationRequest
 from credit7_web.settings import Settings
+
+PURPOSE = "prolongation"  # of a payment attempt that buys a prolongation
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,37 @@ def extend(
     db.flush()
     issue_agreement(db, clock, settings, loan, row, agreed)
     return row
+
+
+def extend_paid(
+    db: Session, clock: Clock, settings: Settings, loan: Loan, attempt: PaymentAttempt
+) -> Prolongation | None:
+    """The prolongation a succeeded payment bought, recorded now (the caller books the payment
+    and commits both together). None when it no longer holds — the day or the debt changed
+    since it was signed — and the money is then an ordinary payment towards the loan."""
+    request = db.exec(
+        select(ProlongationRequest).where(ProlongationRequest.attempt_id == attempt.id)
+    ).first()
+    if request is None:
+        return None
+    try:
+        agreed = offer_for(db, clock, loan)
+    except Refusal:
+        return None
+    signed = (request.number, request.business_date, request.amount_kop)
+    if signed != (agreed.number, agreed.on, agreed.pay_now_kop) or attempt.amount_kop != (
+        agreed.pay_now_kop
+    ):
+        return None
+    return extend(
+        db,
+        clock,
+        settings,
+        loan,
+        agreed,
+        signed_phone=request.signed_phone,
+        code_hash=request.signature_code_hash,
+    )
 
 
 def issue_agreement(
