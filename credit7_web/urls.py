@@ -14,6 +14,7 @@ QUESTIONNAIRE = "/register/questionnaire"
 LOGIN = "/login"
 RECOVER = "/recover"
 CABINET = "/cabinet"
+PROLONG = "/cabinet/prolong"
 APPLY = "/apply"
 PROFILE = "/profile"
 PAY = "/pay"
@@ -47,7 +48,7 @@ GOSUSLUGI_START = "/gosuslugi/start"
 GOSUSLUGI_CALLBACK = "/gosuslugi/callback"
 
 # Pages a borrower may be sent on to after signing in: `next` names one of these or nothing.
-AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE, PROFILE})
+AFTER_SIGN_IN = frozenset({CABINET, PROLONG, APPLY, QUESTIONNAIRE, PROFILE})
 NEXT_MAX = 200
 
 

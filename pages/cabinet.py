@@ -63,6 +63,10 @@ def _loan() -> rx.Component:
         ),
         _row("ПСК по договору", loan.psk, "loan-psk"),
         rx.cond(loan.services != "", _row("Выбранные услуги", loan.services, "loan-services")),
+        rx.cond(
+            loan.can_prolong,
+            link_button("Продлить", urls.PROLONG, variant="outline", data_testid="prolong-link"),
+        ),
     )
 
 

@@ -47,6 +47,7 @@ class LoanView:
     psk: str = ""
     promo: bool = False
     services: str = ""  # the chosen services' titles, "" when none
+    can_prolong: bool = False  # PRODUCT.md allows «Продлить» today
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def _loan_view(running: RunningLoan, today: str) -> LoanView:
         psk=percent(Decimal(loan.psk_percent)),
         promo=running.promo,
         services=", ".join(s.title for s in pricing.services_of(loan.service_codes)),
+        can_prolong=running.can_prolong,
     )
 
 

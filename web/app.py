@@ -26,6 +26,7 @@ from pages.operator import (
     operator_login,
 )
 from pages.profile import profile
+from pages.prolong import prolong
 from pages.questionnaire import questionnaire
 from pages.restore import restore
 from pages.shell import TOASTER_LABELS, connection_overlay, not_found
@@ -40,6 +41,7 @@ from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
+from state.prolong import ProlongState
 from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
@@ -138,6 +140,9 @@ def build(settings: Settings) -> rx.App:
     )
     app.add_page(
         cabinet, route=urls.CABINET, title="Личный кабинет — Credit7", on_load=CabinetState.load
+    )
+    app.add_page(
+        prolong, route=urls.PROLONG, title="Продление займа — Credit7", on_load=ProlongState.load
     )
     app.add_page(apply, route=urls.APPLY, title="Заявка на заём — Credit7", on_load=ApplyState.load)
     app.add_page(profile, route=urls.PROFILE, title="Профиль — Credit7", on_load=ProfileState.load)

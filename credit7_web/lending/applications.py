@@ -24,7 +24,7 @@ from credit7_web.lending import cards, contracts, pricing, scoring
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
 from credit7_web.settings import Settings
 
-OPEN_LOAN = (LoanStatus.AWAITING_SIGNATURE, LoanStatus.ACTIVE)
+OPEN_LOAN = (LoanStatus.AWAITING_SIGNATURE, LoanStatus.COOLING_OFF, LoanStatus.ACTIVE)
 
 
 def is_first_loan(db: Session, borrower_id: int) -> bool:

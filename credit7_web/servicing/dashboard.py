@@ -17,17 +17,19 @@ from credit7_web.ledger import book
 from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import applications
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
-from credit7_web.servicing import debt
+from credit7_web.servicing import debt, prolongation
 
 
 @dataclass(frozen=True)
 class RunningLoan:
-    """A disbursed loan on the business date: its debt, schedule and whether the promo holds."""
+    """A disbursed loan on the business date: its debt, schedule, whether the promo holds and
+    whether PRODUCT.md allows prolonging it today."""
 
     loan: Loan
     debt: debt.Debt
     schedule: list[debt.ScheduleRow]
     promo: bool
+    can_prolong: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,11 @@ def _current(documents: list[Document]) -> list[Document]:
 def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
     terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
     payments = debt.payments_of(db, loan.id)  # type: ignore[arg-type]
+    owed = debt.debt_on(terms, payments, today)
     return RunningLoan(
         loan=loan,
-        debt=debt.debt_on(terms, payments, today),
-        schedule=debt.schedule(terms),
+        debt=owed,
+        schedule=debt.schedule(terms, payments),  # after a prolongation: what is left to pay
         promo=debt.promo_on(terms, today),
+        can_prolong=prolongation.refusal(terms, owed) is None,
     )

@@ -143,6 +143,31 @@ def own_loan(db: Session, borrower_id: int, loan_id: object) -> Loan:
     return loan
 
 
+@dataclass(frozen=True)
+class Prospect:
+    """What the prolongation page shows: the borrower's running loan and today's offer, or why
+    there is none."""
+
+    loan: Loan | None
+    offer: Offer | None
+    refusal: str
+    agreements: list[Prolongation]
+
+
+def prospect(db: Session, clock: Clock, borrower_id: int) -> Prospect:
+    """Today's prolongation of the borrower's running loan, or the reason it is not offered."""
+    loan = db.exec(
+        select(Loan).where(Loan.borrower_id == borrower_id, Loan.status == LoanStatus.ACTIVE)
+    ).first()
+    if loan is None or loan.id is None:
+        return Prospect(None, None, "Нет займа, который можно продлить", [])
+    done = agreements_of(db, loan.id)
+    try:
+        return Prospect(loan, offer_for(db, clock, loan), "", done)
+    except Refusal as refused:
+        return Prospect(loan, None, refused.errors[""], done)
+
+
 def offer_for(db: Session, clock: Clock, loan: Loan) -> Offer:
     """Today's prolongation offer for a running loan (Refusal when not allowed)."""
     terms = debt.terms_of(loan, debt.prolongations_of(db, loan))

@@ -25,6 +25,7 @@ from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
+from state.prolong import ProlongState
 from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
@@ -68,6 +69,8 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     ProfileState: {"errors", "busy", "loaded", "profile", "editing", "new_phone_display"}
     | {"deletion_due", "notice"},
     RestoreState: {"errors", "busy", "sent", "passport_ready", "selfie_ready"},
+    ProlongState: {"errors", "answered", "loaded", "loan_number", "offer", "unavailable"}
+    | {"signing", "done", "notice", "resend_timer"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
     LoginState: set(),
@@ -87,6 +90,7 @@ BACKEND: dict[type[BaseState], set[str]] = {
     GosuslugiState: set(),
     ProfileState: {"_new_phone"},
     RestoreState: {"_passport", "_selfie"},
+    ProlongState: {"_key", "_loan_id"},
 }
 HANDLERS: dict[type[BaseState], set[str]] = {
     LoginState: {"load", "submit"},
@@ -111,6 +115,7 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     | {"resend_phone_code", "confirm_phone_change", "change_email", "change_password"}
     | {"request_deletion", "cancel_deletion"},
     RestoreState: {"load", "sending", "upload_passport", "upload_selfie", "submit"},
+    ProlongState: {"load", "send_code", "confirm"},
 }
 SECRET_WORDS = re.compile(
     r"code|token|ticket|passw|secret|hash|confirm|consent|proof|otp|session|cookie|key", re.I
