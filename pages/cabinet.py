@@ -5,7 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from credit7_web import urls
-from pages.components import card, link_button, page, refusal
+from pages.components import (
+    NOT_READY,
+    card,
+    form_error,
+    link_button,
+    page,
+    refusal,
+    sends,
+    waiting,
+)
 from state.cabinet import CabinetState as S
 
 
@@ -171,11 +180,41 @@ def _empty() -> rx.Component:
             ),
         ),
         rx.cond(
-            S.reapply == "",
-            link_button(
-                rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"), urls.APPLY, size="3"
+            S.money_at != "",
+            _cooling_off(),
+            rx.cond(
+                S.reapply == "",
+                link_button(
+                    rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"),
+                    urls.APPLY,
+                    size="3",
+                ),
             ),
         ),
+    )
+
+
+def _cooling_off() -> rx.Component:
+    """A signed loan waiting out its 4 hours: when the money comes, and the way out."""
+    return rx.vstack(
+        rx.text(
+            "Деньги поступят на карту не раньше ",
+            rx.text.strong(S.money_at, data_testid="money-at"),
+            " (время московское).",
+        ),
+        form_error(S.errors),
+        rx.button(
+            "Отказаться от займа",
+            type="button",
+            size="3",
+            color_scheme="red",
+            variant="outline",
+            on_click=sends(S, S.cancel_loan(S.answered)),
+            loading=waiting(S),
+            disabled=NOT_READY | waiting(S),
+            data_testid="cancel-loan",
+        ),
+        width="100%",
     )
 
 

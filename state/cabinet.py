@@ -6,28 +6,33 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import reflex as rx
 
 from credit7_web import urls, wiring
-from credit7_web.clock import moscow_date
+from credit7_web.clock import moscow_date, to_moscow
 from credit7_web.documents.models import Document
+from credit7_web.errors import Refusal
 from credit7_web.identity import sessions
 from credit7_web.identity.models import BorrowerStatus
 from credit7_web.ledger.models import LedgerTransaction
-from credit7_web.lending import pricing
+from credit7_web.lending import pricing, signing
 from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
 from state.apply import ApplyState, refusal_texts
 from state.caller import Caller, signed_in
+from state.forms import FormMixin, answers
 from state.questionnaire import QuestionnaireState
 
 PERSONAL_STATES = (QuestionnaireState, ApplyState)
 PENDING_TEXT = {
     ApplicationStatus.SCORING: "Заявка на рассмотрении",
     LoanStatus.AWAITING_SIGNATURE: "Заём одобрен: подпишите договор",
+    LoanStatus.COOLING_OFF: "Договор подписан. По закону крупный заём выдаётся не раньше чем "
+    "через 4 часа после подписания: до этого от него можно отказаться бесплатно.",
 }
 
 
@@ -133,7 +138,7 @@ def _loan_view(running: RunningLoan, today: str) -> LoanView:
     )
 
 
-class CabinetState(rx.State):
+class CabinetState(FormMixin, rx.State):
     name: str = ""
     phone: str = ""
     requested: str = ""
@@ -144,6 +149,7 @@ class CabinetState(rx.State):
     schedule: list[ScheduleView] = []
     documents: list[DocumentView] = []
     operations: list[OperationView] = []
+    money_at: str = ""  # a loan in its cooling-off: when the money comes (Moscow time)
     loaded: bool = False
 
     @rx.event
@@ -166,6 +172,8 @@ class CabinetState(rx.State):
                 f"{rub(borrower.requested_amount_kop)} на {borrower.requested_term_days} дн."
             )
         self.pending = PENDING_TEXT.get(view.awaiting, "") if view.awaiting else ""
+        if view.disburse_after is not None:
+            self.money_at = to_moscow(view.disburse_after).strftime("%d.%m.%Y %H:%M")
         if view.refused is not None:
             self.refusal, self.reapply = refusal_texts(view.refused, view.today)
         self.documents = document_views(view.documents, urls.document_file)
@@ -183,6 +191,22 @@ class CabinetState(rx.State):
                 for row in view.running.schedule
             ]
         self.loaded = True
+
+    @rx.event
+    @answers
+    @signed_in
+    def cancel_loan(self, me: Caller, answered: Any = None):
+        """«Отказаться от займа» during the cooling-off: at no cost, nothing was paid out."""
+        try:
+            signing.cancel(me.db, me.clock, me.id)
+        except Refusal as error:
+            self._fail(error)
+            return
+        self._ok()
+        assert me.borrower is not None  # noqa: S101  (signed_in)
+        self.money_at = ""
+        self._show(dashboard(me.db, me.clock, me.borrower))
+        self.pending = "Вы отказались от займа. Ничего платить не нужно."
 
     @rx.event
     async def logout(self):

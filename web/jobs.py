@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from credit7_web import wiring
 from credit7_web.identity import deletion
 from credit7_web.ledger import reconcile
+from credit7_web.lending import signing
 from credit7_web.servicing import reminders
 
 INTERVAL_S = 300
@@ -39,6 +40,12 @@ def delete_due_accounts() -> int:
         return deletion.run_due_deletions(u.db, u.clock, u.settings, u.sms)
 
 
+def disburse_after_cooling_off() -> int:
+    """Pay out the signed loans of 50 000 ₽ and more whose 4 hours have passed."""
+    with wiring.unit() as u:
+        return signing.disburse_due(u.db, u.clock, u.settings, u.acquirer, u.sms)
+
+
 def reconcile_ledger() -> int:
     """Finish payments whose payer never came back, book accruals, and log every difference."""
     with wiring.unit() as u:
@@ -51,6 +58,7 @@ def reconcile_ledger() -> int:
 PERIODIC = (Periodic("payment reminders", send_reminders),)
 PERIODIC += (Periodic("account deletions", delete_due_accounts),)
 PERIODIC += (Periodic("ledger reconciliation", reconcile_ledger),)
+PERIODIC += (Periodic("cooling-off payouts", disburse_after_cooling_off),)
 
 
 def run_all() -> dict[str, int]:

@@ -112,7 +112,8 @@ class Loan(SQLModel, table=True):
     due_date: date | None = None
     original_due_date: date | None = None
     signed_at: NaiveDatetime | None = None
-    disburse_after: NaiveDatetime | None = None  # cooling-off: no payout before this instant
+    # Cooling-off: no payout before this business instant (clock.business_now, naive UTC).
+    disburse_after: NaiveDatetime | None = None
     signed_phone: str | None = Field(default=None, max_length=10)
     signature_code_hash: str | None = Field(default=None, max_length=64)
     closed_at: NaiveDatetime | None = None

@@ -104,6 +104,11 @@ def payment_receipt(contract: str, amount: str, left: str, closed: bool) -> str:
     return f"Credit7: получен платёж {amount} по договору № {contract}. {rest}"
 
 
+def loan_paid_out(contract: str, amount: str) -> str:
+    """The cooling-off is over: the money of a signed contract is on its way."""
+    return f"Credit7: {amount} по договору № {contract} отправлены на вашу карту."
+
+
 def prolong_code(code: str, contract: str, agreement: int, due: str, amount: str) -> str:
     return (
         f"Credit7: код {code} — продление займа № {contract} до {due}, к оплате {amount}. "

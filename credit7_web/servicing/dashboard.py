@@ -5,7 +5,7 @@ business date."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -42,6 +42,10 @@ class Dashboard:
     refused: LoanApplication | None  # the newest application, when it was refused
     documents: list[Document]  # a draft contract only until its signed copy is issued
     operations: list[LedgerTransaction]
+    disburse_after: datetime | None = None  # a signed loan in its cooling-off: paid out then
+
+
+COOLING_OFF = LoanStatus.COOLING_OFF
 
 
 def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
@@ -56,8 +60,8 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
     )
     if application and application.status == ApplicationStatus.SCORING:
         awaiting = ApplicationStatus.SCORING
-    elif loan is not None and loan.status == LoanStatus.AWAITING_SIGNATURE:
-        awaiting = LoanStatus.AWAITING_SIGNATURE
+    elif loan is not None and loan.status in (LoanStatus.AWAITING_SIGNATURE, COOLING_OFF):
+        awaiting = LoanStatus(loan.status)
     return Dashboard(
         borrower=borrower,
         profile=db.get(Profile, borrower.id),
@@ -65,6 +69,7 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         awaiting=awaiting,
         running=_running(db, loan, today) if loan and loan.status == LoanStatus.ACTIVE else None,
         refused=refused if loan is None else None,
+        disburse_after=loan.disburse_after if awaiting == COOLING_OFF and loan else None,
         documents=_current(archive.documents_of(db, borrower.id)),
         operations=book.operations(db, borrower.id),
     )

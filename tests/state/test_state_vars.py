@@ -41,7 +41,7 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
     CabinetState: {"name", "phone", "requested", "pending", "refusal", "reapply", "loaded"}
-    | {"loan", "schedule", "documents", "operations"},
+    | {"loan", "schedule", "documents", "operations", "money_at", "errors", "answered"},
     ApplyState: {"errors", "answered", "stage", "has_photo", "photo_url", "has_card"}
     | {"card_label", "priced", "resend_timer", "notice", "photo_rejection"}
     | {"card_notice", "card_failed", "upload_progress", "amount", "term", "amount_min"}
@@ -99,7 +99,7 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     RecoverState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
     | {"change_phone"},
     QuestionnaireState: {"load", "save_field", "set_same_address", "back", "submit"},
-    CabinetState: {"load", "logout"},
+    CabinetState: {"load", "logout", "cancel_loan"},
     ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}
     | {"upload_progressed", "bind_card", "submit", "watch_decision", "send_code", "sign"},
     BusinessDateState: {"load", "move", "reset_clock"},
