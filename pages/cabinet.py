@@ -72,10 +72,41 @@ def _loan() -> rx.Component:
         ),
         _row("ПСК по договору", loan.psk, "loan-psk"),
         rx.cond(loan.services != "", _row("Выбранные услуги", loan.services, "loan-services")),
+        rx.foreach(S.services_bought, _service),
+        form_error(S.errors),
         rx.cond(
             loan.can_prolong,
             link_button("Продлить", urls.PROLONG, variant="outline", data_testid="prolong-link"),
         ),
+    )
+
+
+def _service(service: rx.Var) -> rx.Component:
+    """A bought service: its price, where its refusal stands, and the button while allowed."""
+    return rx.vstack(
+        rx.hstack(
+            rx.text(service.title),
+            rx.spacer(),
+            rx.text(service.price),
+            width="100%",
+        ),
+        rx.text(service.note, size="2", color_scheme="gray", data_testid="service-note"),
+        rx.cond(
+            service.can_refuse,
+            rx.button(
+                "Отказаться от услуги",
+                type="button",
+                variant="outline",
+                on_click=sends(S, S.refuse_service(service.code, S.answered)),
+                loading=waiting(S),
+                disabled=NOT_READY | waiting(S),
+                aria_label="Отказаться от услуги «" + service.title + "»",
+                data_testid="refuse-service",
+            ),
+        ),
+        width="100%",
+        spacing="1",
+        data_testid="service",
     )
 
 

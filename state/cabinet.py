@@ -21,6 +21,7 @@ from credit7_web.lending import pricing, signing
 from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
+from credit7_web.servicing import services
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
 from state.apply import ApplyState, refusal_texts
 from state.caller import Caller, signed_in
@@ -62,6 +63,36 @@ class ScheduleView:
     interest: str
     services: str
     total: str
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    """A bought extra service: «Отказаться от услуги» while allowed, else where its refund is."""
+
+    code: str
+    title: str
+    price: str
+    can_refuse: bool
+    note: str
+
+
+def service_views(bought: list[services.Bought]) -> list[ServiceView]:
+    views = []
+    for b in bought:
+        if b.refusal is None:
+            note = (
+                f"Отказаться можно до {format_date(b.refuse_until)} включительно"
+                if b.can_refuse
+                else f"Срок отказа истёк {format_date(b.refuse_until)}"
+            )
+        elif b.refusal.refunded_on is None:
+            note = f"Отказ принят: вернём {rub(b.refusal.refund_kop)} до " + format_date(
+                b.refusal.refund_by
+            )
+        else:
+            note = f"Возвращено {rub(b.refusal.refund_kop)} {format_date(b.refusal.refunded_on)}"
+        views.append(ServiceView(b.code, b.title, rub(b.price_kop), b.can_refuse, note))
+    return views
 
 
 @dataclass(frozen=True)
@@ -150,6 +181,7 @@ class CabinetState(FormMixin, rx.State):
     documents: list[DocumentView] = []
     operations: list[OperationView] = []
     money_at: str = ""  # a loan in its cooling-off: when the money comes (Moscow time)
+    services_bought: list[ServiceView] = []
     loaded: bool = False
 
     @rx.event
@@ -180,6 +212,7 @@ class CabinetState(FormMixin, rx.State):
         self.operations = operation_views(view.operations)
         if view.running is not None:
             self.loan = _loan_view(view.running, format_date(view.today))
+            self.services_bought = service_views(view.running.services)
             self.schedule = [
                 ScheduleView(
                     date=format_date(row.date),
@@ -207,6 +240,20 @@ class CabinetState(FormMixin, rx.State):
         self.money_at = ""
         self._show(dashboard(me.db, me.clock, me.borrower))
         self.pending = "Вы отказались от займа. Ничего платить не нужно."
+
+    @rx.event
+    @answers
+    @signed_in
+    def refuse_service(self, me: Caller, code: Any = None, answered: Any = None):
+        """«Отказаться от услуги» of the borrower's own running loan (the domain finds it)."""
+        try:
+            services.refuse(me.db, me.clock, me.id, code)
+        except Refusal as error:
+            self._fail(error)
+            return
+        self._ok()
+        assert me.borrower is not None  # noqa: S101  (signed_in)
+        self._show(dashboard(me.db, me.clock, me.borrower))
 
     @rx.event
     async def logout(self):

@@ -16,7 +16,7 @@ from credit7_web import wiring
 from credit7_web.identity import deletion
 from credit7_web.ledger import reconcile
 from credit7_web.lending import signing
-from credit7_web.servicing import reminders
+from credit7_web.servicing import reminders, services
 
 INTERVAL_S = 300
 log = logging.getLogger(__name__)
@@ -46,6 +46,12 @@ def disburse_after_cooling_off() -> int:
         return signing.disburse_due(u.db, u.clock, u.settings, u.acquirer, u.sms)
 
 
+def refund_refused_services() -> int:
+    """Refund the refused extra services (each due within 7 working days)."""
+    with wiring.unit() as u:
+        return services.refund_due(u.db, u.clock, u.settings, u.acquirer)
+
+
 def reconcile_ledger() -> int:
     """Finish payments whose payer never came back, book accruals, and log every difference."""
     with wiring.unit() as u:
@@ -59,6 +65,7 @@ PERIODIC = (Periodic("payment reminders", send_reminders),)
 PERIODIC += (Periodic("account deletions", delete_due_accounts),)
 PERIODIC += (Periodic("ledger reconciliation", reconcile_ledger),)
 PERIODIC += (Periodic("cooling-off payouts", disburse_after_cooling_off),)
+PERIODIC += (Periodic("service refunds", refund_refused_services),)
 
 
 def run_all() -> dict[str, int]:

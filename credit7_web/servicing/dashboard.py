@@ -4,7 +4,7 @@ business date."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -17,7 +17,7 @@ from credit7_web.ledger import book
 from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import applications
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
-from credit7_web.servicing import debt, prolongation
+from credit7_web.servicing import debt, prolongation, services
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class RunningLoan:
     schedule: list[debt.ScheduleRow]
     promo: bool
     can_prolong: bool = False
+    services: list[services.Bought] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         profile=db.get(Profile, borrower.id),
         today=today,
         awaiting=awaiting,
-        running=_running(db, loan, today) if loan and loan.status == LoanStatus.ACTIVE else None,
+        running=_running(db, clock, loan) if loan and loan.status == LoanStatus.ACTIVE else None,
         refused=refused if loan is None else None,
         disburse_after=loan.disburse_after if awaiting == COOLING_OFF and loan else None,
         documents=_current(archive.documents_of(db, borrower.id)),
@@ -83,8 +84,9 @@ def _current(documents: list[Document]) -> list[Document]:
     ]
 
 
-def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
-    terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
+def _running(db: Session, clock: Clock, loan: Loan) -> RunningLoan:
+    today = clock.today()
+    terms = debt.terms_for(db, loan)
     payments = debt.payments_of(db, loan.id)  # type: ignore[arg-type]
     owed = debt.debt_on(terms, payments, today)
     return RunningLoan(
@@ -93,4 +95,5 @@ def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
         schedule=debt.schedule(terms, payments),  # after a prolongation: what is left to pay
         promo=debt.promo_on(terms, today),
         can_prolong=prolongation.refusal(terms, owed) is None,
+        services=services.bought(db, clock, loan),
     )

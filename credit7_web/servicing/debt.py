@@ -52,7 +52,15 @@ from credit7_web import tariff
 from credit7_web.ledger import book
 from credit7_web.lending.models import Loan
 from credit7_web.lending.pricing import charges_cap_kop, stretch_kop
-from credit7_web.servicing.models import Prolongation
+from credit7_web.servicing.models import Prolongation, ServiceRefusal
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money the borrower paid towards the loan on a business date (positive kopecks)."""
+
+    on: date
+    amount_kop: int
 
 
 @dataclass(frozen=True)
@@ -71,14 +79,7 @@ class Terms:
     promo: bool = False
     services_kop: int = 0
     prolongations: tuple[date, ...] = ()
-
-
-@dataclass(frozen=True)
-class Payment:
-    """Money the borrower paid towards the loan on a business date (positive kopecks)."""
-
-    on: date
-    amount_kop: int
+    service_refunds: tuple[Payment, ...] = ()  # refused services' prices given back, by date
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,11 @@ class _Ledger:
         self.interest_accrued += interest
         self.penalty_accrued += penalty
 
+    def refund_service(self, amount: int) -> None:
+        """A refused service's price: no longer owed (what was already paid for it goes back to
+        the card, outside the debt). The cap's room is not given back: charges only fall."""
+        self.services -= min(amount, self.services)
+
     def pay(self, amount: int, overdue_day: bool) -> None:
         """Apply a payment in the order of 353-FZ art. 5 part 20: overdue interest, overdue
         principal, penalty, current interest, current principal, then extra services. For this
@@ -259,12 +265,24 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         if payment.on <= on:
             day = max(payment.on, terms.start)
             by_day[day] = by_day.get(day, 0) + payment.amount_kop
+    refunds: dict[date, int] = {}
+    for refund in terms.service_refunds:
+        if refund.on <= on:
+            day = max(refund.on, terms.start)
+            refunds[day] = refunds.get(day, 0) + refund.amount_kop
 
     ledger = _Ledger(terms)
+
+    def settle(day: date, overdue_day: bool) -> None:
+        """The day's refused services, then its payments."""
+        if day in refunds:
+            ledger.refund_service(refunds[day])
+        if day in by_day:
+            ledger.pay(by_day[day], overdue_day)
+
     interest_stretch, penalty_stretch = Stretch(), Stretch()
     day = terms.start
-    if day in by_day:
-        ledger.pay(by_day[day], overdue_day=False)
+    settle(day, overdue_day=False)
     while day < on and ledger.accruing:
         day += timedelta(days=1)
         overdue_day = day > due_in_effect(terms, day)
@@ -278,14 +296,13 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
             ledger.principal, _rate(terms, day), sum(1 for p in terms.prolongations if p < day)
         )
         ledger.accrue(interest, penalty, overdue_day)
-        if day in by_day:
-            ledger.pay(by_day[day], overdue_day)
+        settle(day, overdue_day)
     # Nothing accrues any more (paid off or capped): only later payments change the balances.
-    for pay_day in sorted(d for d in by_day if d > day):
-        overdue_day = pay_day > due_in_effect(terms, pay_day)
+    for later in sorted(d for d in by_day.keys() | refunds.keys() if d > day):
+        overdue_day = later > due_in_effect(terms, later)
         if overdue_day:
             ledger.fall_due()
-        ledger.pay(by_day[pay_day], overdue_day)
+        settle(later, overdue_day)
 
     due = due_in_effect(terms, on)
     closed = ledger.total == 0
@@ -348,7 +365,9 @@ def prolongations_of(db: Session, loan: Loan) -> tuple[date, ...]:
     return tuple(rows)
 
 
-def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:
+def terms_of(
+    loan: Loan, prolongations: Sequence[date] = (), refunds: Sequence[Payment] = ()
+) -> Terms:
     """The debt terms of a signed loan; raises ValueError for one not yet disbursed."""
     if loan.start_date is None or loan.due_date is None:
         raise ValueError(f"loan {loan.number} has not been disbursed")
@@ -360,7 +379,26 @@ def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:
         promo=loan.first_loan,
         services_kop=loan.services_kop,
         prolongations=tuple(sorted(prolongations)),
+        service_refunds=tuple(refunds),
     )
+
+
+def service_refunds_of(db: Session, loan: Loan) -> tuple[Payment, ...]:
+    """The prices of refused services given back so far, by the date each refund was made."""
+    if loan.id is None:
+        return ()
+    rows = db.exec(
+        select(ServiceRefusal.refunded_on, ServiceRefusal.refund_kop)
+        .where(ServiceRefusal.loan_id == loan.id)
+        .where(col(ServiceRefusal.refunded_on).is_not(None))
+        .order_by(col(ServiceRefusal.id))
+    )
+    return tuple(Payment(on, amount) for on, amount in rows if on is not None)
+
+
+def terms_for(db: Session, loan: Loan) -> Terms:
+    """The debt terms of a signed loan as stored: its prolongations and refused services."""
+    return terms_of(loan, prolongations_of(db, loan), service_refunds_of(db, loan))
 
 
 def payments_of(db: Session, loan_id: int) -> list[Payment]:
@@ -372,5 +410,5 @@ def loan_debt(db: Session, loan: Loan, on: date) -> Debt:
     """The debt of a disbursed loan at the end of business day `on`."""
     if loan.id is None:
         raise ValueError("the loan is not saved")
-    terms = terms_of(loan, prolongations_of(db, loan))
+    terms = terms_for(db, loan)
     return debt_on(terms, payments_of(db, loan.id), on)

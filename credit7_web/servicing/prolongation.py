@@ -170,7 +170,7 @@ def prospect(db: Session, clock: Clock, borrower_id: int) -> Prospect:
 
 def offer_for(db: Session, clock: Clock, loan: Loan) -> Offer:
     """Today's prolongation offer for a running loan (Refusal when not allowed)."""
-    terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
+    terms = debt.terms_for(db, loan)
     return offer(terms, debt.payments_of(db, loan.id), clock.today())  # type: ignore[arg-type]
 
 

@@ -73,8 +73,15 @@ def last_code(db: Session, phone: str) -> str:
     return match[0]
 
 
-def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> Loan:
-    """Photo, card, application, approval and signature: a running loan."""
+def lend(
+    db: Session,
+    clock: FixedClock,
+    settings: Settings,
+    borrower_id: int,
+    services: tuple[str, ...] = (),
+) -> Loan:
+    """Photo, card, application (with these extra services), approval and signature: a running
+    loan."""
     acquirer = SandboxAcquirer(db, clock)
     kyc.save_passport_photo(db, clock, settings, borrower_id, jpeg(), "selfie.jpg")
     order = cards.start_binding(db, clock, acquirer, borrower_id, "/cards/return").rsplit("/")[-1]
@@ -82,7 +89,7 @@ def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -
     assert acquirer.submit_card(order, entry) is not None
     db.commit()
     cards.finish_binding(db, clock, acquirer, borrower_id, order)
-    application = applications.apply(db, clock, borrower_id, 10_000_00, 20, [])
+    application = applications.apply(db, clock, borrower_id, 10_000_00, 20, list(services))
     decided = applications.decide(db, clock, settings, sandbox_bureaus(), application.id or 0)
     assert decided.status == "approved", decided.refusal_text
     loan = applications.open_loan(db, borrower_id)
