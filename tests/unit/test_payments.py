@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.money import rub
 from credit7_web.sandbox import acquirer as acq
 from credit7_web.sandbox.acquirer import SandboxAcquirer
+from credit7_web.sandbox.bureaus import sandbox_bureaus
 from credit7_web.sandbox.sms import SandboxSms, outbox
 from credit7_web.servicing import debt, payments
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
@@ -251,7 +252,8 @@ def test_killed_between_charge_and_posting_loses_nothing(
     args = [db_url, str(attempt.id), clock.now().isoformat(), str(settings.data_dir)]
     root = Path(__file__).resolve().parents[2]
     env = os.environ | {"PYTHONPATH": str(root)}
-    died = subprocess.run([sys.executable, "-c", CRASH, *args], cwd=root, env=env, check=False)
+    command = [sys.executable, "-c", CRASH, *args]
+    died = subprocess.run(command, cwd=root, env=env, check=False)  # noqa: S603  (our own code)
     assert died.returncode == 9
     db.expire_all()
     assert db.get(PaymentAttempt, attempt.id).status == PaymentStatus.PENDING  # type: ignore[union-attr]
@@ -262,3 +264,28 @@ def test_killed_between_charge_and_posting_loses_nothing(
     assert payments.settle_pending(db, clock, settings, acquirer, sms) == 0
     assert [t.amount_kop for t in book.transactions(db, [Kind.PAYMENT])] == [-1_200_00]
     assert differences(db, clock, settings) == []
+
+
+def test_repaid_on_time_opens_the_higher_limit(
+    db: Session, clock: FixedClock, settings: Settings, loan: Loan
+) -> None:
+    pay(db, clock, settings, loan, debt.loan_debt(db, loan, clock.today()).total_kop)
+    clock.advance(timedelta(days=1))
+    # A first loan stops at 30 000 ₽: 50 000 ₽ may be asked only as a repeat loan.
+    application = applications.apply(db, clock, loan.borrower_id, 50_000_00, 30, [])
+    assert (application.amount_kop, application.first_loan) == (50_000_00, False)
+    decided = applications.decide(db, clock, settings, sandbox_bureaus(), application.id or 0)
+    assert decided.status == "approved"
+    assert applications._history(db, loan.borrower_id) == (1, 1, 0)
+
+
+def test_a_loan_closed_after_midnight_moscow_on_the_first_overdue_day_was_late(
+    db: Session, clock: FixedClock, loan: Loan
+) -> None:
+    assert loan.due_date is not None
+    loan.status = LoanStatus.CLOSED
+    # 21:30 UTC on the due date is 00:30 in Moscow on the first overdue day.
+    loan.closed_at = datetime.combine(loan.due_date, time(21, 30))
+    db.add(loan)
+    db.commit()
+    assert applications._history(db, loan.borrower_id) == (0, 1, 1)
