@@ -17,7 +17,8 @@ from credit7_web.ledger import book
 from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import applications
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
-from credit7_web.servicing import debt
+from credit7_web.servicing import debt, payments
+from credit7_web.servicing.models import PaymentAttempt
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,12 @@ class Dashboard:
     refused: LoanApplication | None  # the newest application, when it was refused
     documents: list[Document]  # a draft contract only until its signed copy is issued
     operations: list[LedgerTransaction]
+    payment: PaymentAttempt | None = None  # the payment the borrower just came back from
 
 
-def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
+def dashboard(
+    db: Session, clock: Clock, borrower: Borrower, payment_order: object = None
+) -> Dashboard:
     if borrower.id is None:
         raise ValueError("the borrower is not saved")
     today = clock.today()
@@ -65,6 +69,7 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         refused=refused if loan is None else None,
         documents=_current(archive.documents_of(db, borrower.id)),
         operations=book.operations(db, borrower.id),
+        payment=payments.own_attempt(db, borrower.id, payment_order) if payment_order else None,
     )
 
 
