@@ -17,7 +17,8 @@ CABINET = "/cabinet"
 PROLONG = "/cabinet/prolong"
 APPLY = "/apply"
 PROFILE = "/profile"
-PAY = "/pay"
+PAY = "/pay"  # quick pay, no sign-in
+REPAY = "/cabinet/pay"  # «Погасить» in the cabinet
 FAQ = "/faq"
 GOSUSLUGI = "/gosuslugi"
 RESTORE = "/restore"
@@ -38,6 +39,7 @@ OPERATOR_AUDIT = "/operator/audit"
 AUTH_CLAIM = "/auth/claim"
 AUTH_LOGOUT = "/auth/logout"
 CARD_RETURN = "/cards/return"
+PAYMENT_RETURN = "/payments/return"  # back from the acquirer's page after a payment
 DOCUMENT_FILE = "/files/documents/{document_id}"
 PHOTO_FILE = "/files/kyc/{photo_id}"
 OPERATOR_CLAIM = "/operator/claim"
@@ -48,7 +50,7 @@ GOSUSLUGI_START = "/gosuslugi/start"
 GOSUSLUGI_CALLBACK = "/gosuslugi/callback"
 
 # Pages a borrower may be sent on to after signing in: `next` names one of these or nothing.
-AFTER_SIGN_IN = frozenset({CABINET, PROLONG, APPLY, QUESTIONNAIRE, PROFILE})
+AFTER_SIGN_IN = frozenset({CABINET, PROLONG, APPLY, QUESTIONNAIRE, PROFILE, REPAY})
 NEXT_MAX = 200
 
 

@@ -74,6 +74,7 @@ def _loan() -> rx.Component:
         rx.cond(loan.services != "", _row("Выбранные услуги", loan.services, "loan-services")),
         rx.foreach(S.services_bought, _service),
         form_error(S.errors),
+        link_button("Погасить", urls.REPAY, size="3", data_testid="repay"),
         rx.cond(
             loan.can_prolong,
             link_button("Продлить", urls.PROLONG, variant="outline", data_testid="prolong-link"),
@@ -263,6 +264,17 @@ def cabinet() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.text("Телефон: ", S.phone, color_scheme="gray"),
+                rx.cond(
+                    S.payment_note != "",
+                    rx.callout(
+                        S.payment_note,
+                        color_scheme=rx.cond(S.payment_failed, "red", "green"),
+                        role="status",
+                        data_testid="payment-note",
+                        width="100%",
+                        max_width="640px",
+                    ),
+                ),
                 rx.cond(
                     S.loan.number != "",
                     rx.vstack(_loan(), _schedule(), width="100%", max_width="640px", spacing="4"),

@@ -23,8 +23,9 @@ from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing import services
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
+from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from state.apply import ApplyState, refusal_texts
-from state.caller import Caller, signed_in
+from state.caller import Caller, query_param, signed_in
 from state.forms import FormMixin, answers
 from state.questionnaire import QuestionnaireState
 
@@ -135,6 +136,15 @@ def operation_views(operations: list[LedgerTransaction]) -> list[OperationView]:
     ]
 
 
+def payment_note(attempt: PaymentAttempt) -> tuple[str, bool]:
+    """What the payer reads on coming back from the acquirer: (text, whether it failed)."""
+    if attempt.status == PaymentStatus.SUCCEEDED:
+        return f"Платёж {rub(attempt.amount_kop)} принят. Квитанция отправлена в SMS.", False
+    if attempt.status == PaymentStatus.FAILED:
+        return f"Платёж не прошёл: {attempt.failure}", True
+    return "Банк ещё обрабатывает платёж. Обновите страницу через минуту.", False
+
+
 def _greeting(view: Dashboard) -> str:
     profile = view.profile
     if profile and profile.first_name:
@@ -182,6 +192,8 @@ class CabinetState(FormMixin, rx.State):
     operations: list[OperationView] = []
     money_at: str = ""  # a loan in its cooling-off: when the money comes (Moscow time)
     services_bought: list[ServiceView] = []
+    payment_note: str = ""  # how the payment the borrower came back from ended
+    payment_failed: bool = False
     loaded: bool = False
 
     @rx.event
@@ -192,7 +204,7 @@ class CabinetState(FormMixin, rx.State):
         assert borrower is not None  # noqa: S101  (signed_in)
         if borrower.status == BorrowerStatus.QUESTIONNAIRE:
             return rx.redirect(urls.QUESTIONNAIRE)
-        self._show(dashboard(me.db, me.clock, borrower))
+        self._show(dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None))
         return None
 
     def _show(self, view: Dashboard) -> None:
@@ -210,6 +222,8 @@ class CabinetState(FormMixin, rx.State):
             self.refusal, self.reapply = refusal_texts(view.refused, view.today)
         self.documents = document_views(view.documents, urls.document_file)
         self.operations = operation_views(view.operations)
+        if view.payment is not None:
+            self.payment_note, self.payment_failed = payment_note(view.payment)
         if view.running is not None:
             self.loan = _loan_view(view.running, format_date(view.today))
             self.services_bought = service_views(view.running.services)

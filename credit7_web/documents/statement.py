@@ -37,7 +37,7 @@ def closing_pdf(
     pdf.set_lang("ru")
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 9)
-    pdf.multi_cell(0, 5, lender.requisites)
+    pdf.multi_cell(0, 5, lender.requisites, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("DejaVu", "B", 16)
     pdf.cell(0, 10, "Справка о погашении займа", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -50,10 +50,13 @@ def closing_pdf(
         f"договору займа № {number} от {format_date(signed_on)}. Заём погашен "
         f"{format_date(closed_on)}; всего по договору уплачено {rub(paid_kop)}. "
         "Задолженности по договору нет, претензий к заёмщику кредитор не имеет.",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     pdf.ln(6)
-    pdf.multi_cell(0, 7, f"Дата выдачи справки: {format_date(to_moscow(issued_at).date())}")
-    pdf.multi_cell(0, 7, f"Телефон: {lender.hotline}, документы: {lender.docs_email}")
+    issued = format_date(to_moscow(issued_at).date())
+    pdf.cell(0, 7, f"Дата выдачи справки: {issued}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, f"Телефон: {lender.hotline}, документы: {lender.docs_email}")
     return bytes(pdf.output())
 
 

@@ -17,7 +17,8 @@ from credit7_web.ledger import book
 from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import applications
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
-from credit7_web.servicing import debt, prolongation, services
+from credit7_web.servicing import debt, payments, prolongation, services
+from credit7_web.servicing.models import PaymentAttempt
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,16 @@ class Dashboard:
     refused: LoanApplication | None  # the newest application, when it was refused
     documents: list[Document]  # a draft contract only until its signed copy is issued
     operations: list[LedgerTransaction]
+    payment: PaymentAttempt | None = None  # the payment the borrower just came back from
     disburse_after: datetime | None = None  # a signed loan in its cooling-off: paid out then
 
 
 COOLING_OFF = LoanStatus.COOLING_OFF
 
 
-def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
+def dashboard(
+    db: Session, clock: Clock, borrower: Borrower, payment_order: object = None
+) -> Dashboard:
     if borrower.id is None:
         raise ValueError("the borrower is not saved")
     today = clock.today()
@@ -73,6 +77,7 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         disburse_after=loan.disburse_after if awaiting == COOLING_OFF and loan else None,
         documents=_current(archive.documents_of(db, borrower.id)),
         operations=book.operations(db, borrower.id),
+        payment=payments.own_attempt(db, borrower.id, payment_order) if payment_order else None,
     )
 
 

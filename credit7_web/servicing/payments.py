@@ -21,15 +21,18 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from credit7_web import tariff
+from credit7_web import tariff, urls
 from credit7_web.clock import Clock
 from credit7_web.documents import statement
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import Acquirer
 from credit7_web.gateways.sms import SmsGateway
+from credit7_web.identity import otp
+from credit7_web.identity.fields import clean_sms_code
 from credit7_web.identity.models import Borrower
 from credit7_web.ledger import book
 from credit7_web.ledger.models import Account, Kind
+from credit7_web.lending import applications, cards
 from credit7_web.lending.models import Card, Loan, LoanStatus
 from credit7_web.messages import texts
 from credit7_web.money import rub
@@ -82,12 +85,29 @@ def debt_today(db: Session, clock: Clock, loan: Loan) -> debt.Debt:
     return debt.loan_debt(db, loan, clock.today())
 
 
-def open_loan_of(db: Session, borrower_id: int, loan_id: object) -> Loan:
-    """The borrower's own running loan; the same refusal for anyone else's or a closed one."""
-    loan = db.get(Loan, loan_id) if isinstance(loan_id, int) else None
-    if loan is None or loan.borrower_id != borrower_id or loan.status != LoanStatus.ACTIVE:
+def running_loan_or_none(db: Session, borrower_id: int) -> Loan | None:
+    """The borrower's own disbursed, open loan: the only one that can be paid towards."""
+    loan = applications.open_loan(db, borrower_id)
+    if loan is None or loan.status != LoanStatus.ACTIVE or loan.start_date is None:
+        return None
+    return loan
+
+
+def running_loan(db: Session, borrower_id: int) -> Loan:
+    loan = running_loan_or_none(db, borrower_id)
+    if loan is None:
         raise Refusal.one("", LOAN_NOT_OPEN)
     return loan
+
+
+def returned_to(attempt: PaymentAttempt) -> str:
+    """Where the payer lands after the acquirer's page: the page they paid from."""
+    page = urls.CABINET if attempt.channel == CABINET else urls.PAY
+    return urls.with_query(page, payment=attempt.order_id)
+
+
+CABINET = "cabinet"
+QUICK = "quick"
 
 
 def by_key(db: Session, key: str) -> PaymentAttempt | None:
@@ -286,3 +306,85 @@ def settle_pending(
         ):
             ended += 1
     return ended
+
+
+# ----------------------------------------------------------------------------- the cabinet
+
+
+@dataclass(frozen=True)
+class RepayForm:
+    """What the payment form shows: the debt today, the bound card, and the key to pay with."""
+
+    loan: Loan
+    owed: debt.Debt
+    card: Card | None
+    key: str
+
+
+def repay_form(db: Session, clock: Clock, borrower_id: int, key: object) -> RepayForm:
+    """The form for the borrower's running loan. The key the page holds is kept until an
+    attempt uses it; then the next payment gets a new one."""
+    loan = running_loan(db, borrower_id)
+    fresh = isinstance(key, str) and _KEY.fullmatch(key) and by_key(db, key) is None
+    return RepayForm(
+        loan=loan,
+        owed=debt_today(db, clock, loan),
+        card=cards.active_card(db, borrower_id),
+        key=key if fresh else new_key(),  # type: ignore[arg-type]
+    )
+
+
+def request_code(
+    db: Session,
+    clock: Clock,
+    settings: Settings,
+    sms: SmsGateway,
+    borrower_id: int,
+    whole: bool,
+    amount_text: object,
+) -> int:
+    """Check the amount (the whole debt today, or the one typed) and send the SMS code that
+    confirms the payment; the amount in kopecks."""
+    loan = running_loan(db, borrower_id)
+    owed = debt_today(db, clock, loan)
+    amount = owed.total_kop if whole else check_amount(parse_amount(amount_text), owed)
+    borrower = db.get(Borrower, borrower_id)
+    if borrower is None or not borrower.phone:
+        raise Refusal.one("", LOAN_NOT_OPEN)
+    code = otp.issue_code(db, clock, settings, borrower.phone, otp.PAY, field=AMOUNT_FIELD)
+    sms.send(borrower.phone, texts.pay_code(code, loan.number, rub(amount)))
+    db.commit()
+    return amount
+
+
+def confirm(
+    db: Session,
+    clock: Clock,
+    settings: Settings,
+    acquirer: Acquirer,
+    borrower_id: int,
+    amount_kop: int,
+    key: str,
+    code: object,
+    bound_card: bool,
+) -> PaymentAttempt:
+    """The SMS code confirms the payment: open the acquirer's order. The same key again (a
+    double click, a reconnect) gives the same attempt without asking for the code again."""
+    done = by_key(db, key) if isinstance(key, str) else None
+    if done is not None:
+        if done.borrower_id != borrower_id:
+            raise Refusal.one("", ATTEMPT_NOT_FOUND)
+        return done
+    loan = running_loan(db, borrower_id)
+    borrower = db.get(Borrower, borrower_id)
+    if borrower is None or not borrower.phone:
+        raise Refusal.one("", LOAN_NOT_OPEN)
+    otp.verify_code(db, clock, settings, borrower.phone, otp.PAY, clean_sms_code(str(code or "")))
+    card = cards.active_card(db, borrower_id) if bound_card else None
+    return start(db, clock, acquirer, loan, amount_kop, key, urls.PAYMENT_RETURN, CABINET, card)
+
+
+def own_attempt(db: Session, borrower_id: int, order_id: object) -> PaymentAttempt | None:
+    """The borrower's own attempt by its order id (None for anyone else's)."""
+    attempt = by_order(db, order_id)
+    return attempt if attempt is not None and attempt.borrower_id == borrower_id else None

@@ -27,8 +27,10 @@ from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
 from state.prolong import ProlongState
 from state.questionnaire import QuestionnaireState
+from state.quick_pay import QuickPayState
 from state.recover import RecoverState
 from state.register import RegisterState
+from state.repay import RepayState
 from state.restore import RestoreState
 from state.sandbox import SmsOutboxState
 from state.sandbox_clock import BusinessDateState
@@ -41,7 +43,11 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
     CabinetState: {"name", "phone", "requested", "pending", "refusal", "reapply", "loaded"}
-    | {"loan", "schedule", "documents", "operations", "money_at", "errors", "answered"},
+    | {"loan", "schedule", "documents", "operations", "payment_note", "payment_failed"}
+    | {"money_at", "services_bought", "errors", "answered"},
+    RepayState: {"errors", "answered", "number", "total", "minimum", "card", "step", "amount"},
+    QuickPayState: {"errors", "answered", "name", "total", "due", "minimum", "found", "note"}
+    | {"note_failed"},
     ApplyState: {"errors", "answered", "stage", "has_photo", "photo_url", "has_card"}
     | {"card_label", "priced", "resend_timer", "notice", "photo_rejection"}
     | {"card_notice", "card_failed", "upload_progress", "amount", "term", "amount_min"}
@@ -64,11 +70,11 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     BorrowerSearchState: CONSOLE
     | {"errors", "busy", "found", "person", "loans", "operations", "documents"},
     AuditLogState: CONSOLE | {"entries"},
-    GosuslugiState: {"errors", "busy", "stage", "notice", "refusal", "registered", "locked"}
+    GosuslugiState: {"errors", "answered", "stage", "notice", "refusal", "registered", "locked"}
     | {"to_fill", "phone_display"},
-    ProfileState: {"errors", "busy", "loaded", "profile", "editing", "new_phone_display"}
+    ProfileState: {"errors", "answered", "loaded", "profile", "editing", "new_phone_display"}
     | {"deletion_due", "notice"},
-    RestoreState: {"errors", "busy", "sent", "passport_ready", "selfie_ready"},
+    RestoreState: {"errors", "answered", "sent", "passport_ready", "selfie_ready"},
     ProlongState: {"errors", "answered", "loaded", "loan_number", "offer", "unavailable"}
     | {"signing", "done", "notice", "resend_timer"},
 }
@@ -78,6 +84,8 @@ BACKEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"_phone", "_confirmed_at"},
     QuestionnaireState: set(),
     CabinetState: set(),
+    RepayState: {"_key", "_amount_kop", "_bound"},
+    QuickPayState: {"_loan_id", "_key"},
     ApplyState: set(),
     BusinessDateState: set(),
     CalculatorState: set(),
@@ -99,7 +107,9 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     RecoverState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
     | {"change_phone"},
     QuestionnaireState: {"load", "save_field", "set_same_address", "back", "submit"},
-    CabinetState: {"load", "logout", "cancel_loan"},
+    CabinetState: {"load", "logout", "cancel_loan", "refuse_service"},
+    RepayState: {"load", "submit", "confirm", "change"},
+    QuickPayState: {"load", "find", "pay", "again"},
     ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}
     | {"upload_progressed", "bind_card", "submit", "watch_decision", "send_code", "sign"},
     BusinessDateState: {"load", "move", "reset_clock"},
@@ -110,11 +120,11 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     IdentificationState: {"load", "confirm", "reject"},
     BorrowerSearchState: {"load", "search"},
     AuditLogState: {"load"},
-    GosuslugiState: {"load", "sending", "submit", "submit_code", "resend", "back"},
-    ProfileState: {"load", "sending", "edit", "cancel", "start_phone_change"}
+    GosuslugiState: {"load", "submit", "submit_code", "resend", "back"},
+    ProfileState: {"load", "edit", "cancel", "start_phone_change"}
     | {"resend_phone_code", "confirm_phone_change", "change_email", "change_password"}
     | {"request_deletion", "cancel_deletion"},
-    RestoreState: {"load", "sending", "upload_passport", "upload_selfie", "submit"},
+    RestoreState: {"load", "upload_passport", "upload_selfie", "submit"},
     ProlongState: {"load", "send_code", "confirm"},
 }
 SECRET_WORDS = re.compile(
