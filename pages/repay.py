@@ -51,8 +51,10 @@ def _amount_form() -> rx.Component:
             "Сумма платежа",
             "amount",
             input_mode="decimal",
-            hint="Для «Другая сумма»: от " + S.minimum + " до " + S.total,
             max_length=15,
+        ),
+        rx.text(
+            "Для «Другая сумма»: от ", S.minimum, " до ", S.total, size="1", color_scheme="gray"
         ),
         rx.el.fieldset(
             rx.el.legend("Карта", class_name="c7-label"),
