@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from credit7_web import urls
-from pages.components import card, link_button, page, refusal
+from pages.components import card, link_button, page, payment_note, refusal
 from state.cabinet import CabinetState as S
 
 
@@ -190,17 +190,7 @@ def cabinet() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.text("Телефон: ", S.phone, color_scheme="gray"),
-                rx.cond(
-                    S.payment_note != "",
-                    rx.callout(
-                        S.payment_note,
-                        color_scheme=rx.cond(S.payment_failed, "red", "green"),
-                        role="status",
-                        data_testid="payment-note",
-                        width="100%",
-                        max_width="640px",
-                    ),
-                ),
+                payment_note(S.payment_note, S.payment_failed),
                 rx.cond(
                     S.loan.number != "",
                     rx.vstack(_loan(), _schedule(), width="100%", max_width="640px", spacing="4"),
