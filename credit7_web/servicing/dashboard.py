@@ -87,6 +87,6 @@ def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
     return RunningLoan(
         loan=loan,
         debt=debt.debt_on(terms, payments, today),
-        schedule=debt.schedule(terms),
+        schedule=debt.schedule(terms, payments),  # what is left to pay on the due date
         promo=debt.promo_on(terms, today),
     )
