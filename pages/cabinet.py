@@ -11,6 +11,7 @@ from pages.components import (
     form_error,
     link_button,
     page,
+    payment_note,
     refusal,
     sends,
     waiting,
@@ -264,17 +265,7 @@ def cabinet() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.text("Телефон: ", S.phone, color_scheme="gray"),
-                rx.cond(
-                    S.payment_note != "",
-                    rx.callout(
-                        S.payment_note,
-                        color_scheme=rx.cond(S.payment_failed, "red", "green"),
-                        role="status",
-                        data_testid="payment-note",
-                        width="100%",
-                        max_width="640px",
-                    ),
-                ),
+                payment_note(S.payment_note, S.payment_failed),
                 rx.cond(
                     S.loan.number != "",
                     rx.vstack(_loan(), _schedule(), width="100%", max_width="640px", spacing="4"),

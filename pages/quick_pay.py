@@ -7,11 +7,13 @@ import reflex as rx
 from credit7_web import urls
 from credit7_web.tariff import HOTLINE
 from pages.components import (
+    amount_field,
     card,
     field,
     form_error,
     link_button,
     page,
+    payment_note,
     phone_field,
     secondary,
     stacked_form,
@@ -39,14 +41,7 @@ def _pay() -> rx.Component:
         rx.text("Заёмщик: ", rx.text.strong(S.name), data_testid="quick-name"),
         rx.text("Долг на сегодня: ", rx.text.strong(S.total), data_testid="quick-total"),
         rx.text("Дата платежа: ", rx.text.strong(S.due), data_testid="quick-due"),
-        field(
-            S.errors,
-            "Сумма платежа",
-            "amount",
-            input_mode="decimal",
-            hint="От " + S.minimum + " до " + S.total,
-            max_length=15,
-        ),
+        amount_field(S),
         form_error(S.errors),
         submit("Оплатить", S),
         secondary("Искать другой заём", on_click=S.again),
@@ -56,15 +51,7 @@ def _pay() -> rx.Component:
 def quick_pay() -> rx.Component:
     return page(
         card(
-            rx.cond(
-                S.note != "",
-                rx.callout(
-                    S.note,
-                    color_scheme=rx.cond(S.note_failed, "red", "green"),
-                    role="status",
-                    data_testid="payment-note",
-                ),
-            ),
+            payment_note(S.note, S.note_failed),
             rx.cond(S.found, _pay(), _find()),
             rx.text(
                 "Можно и в личном кабинете: там видны график и все операции. ",

@@ -6,10 +6,10 @@ import reflex as rx
 
 from credit7_web import urls
 from pages.components import (
+    amount_field,
     card,
     code_field,
     error_text,
-    field,
     form_error,
     link_button,
     page,
@@ -46,14 +46,7 @@ def _amount_form() -> rx.Component:
             radio("choice", "other", "Другая сумма"),
             class_name="c7-fieldset",
         ),
-        field(
-            S.errors,
-            "Сумма платежа",
-            "amount",
-            input_mode="decimal",
-            hint="Для «Другая сумма»: от " + S.minimum + " до " + S.total,
-            max_length=15,
-        ),
+        amount_field(S, "Для «Другая сумма»: от "),
         rx.el.fieldset(
             rx.el.legend("Карта", class_name="c7-label"),
             rx.cond(S.card != "", radio("card", "bound", S.card, True)),

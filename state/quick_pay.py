@@ -4,8 +4,6 @@ name, the debt and the due date, and only when both match."""
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 
 from credit7_web import wiring
@@ -14,7 +12,7 @@ from credit7_web.money import rub
 from credit7_web.russian import format_date
 from credit7_web.servicing import payments, quick_pay
 from state.cabinet import payment_note
-from state.caller import query_param
+from state.caller import go_to, query_param
 from state.forms import FormMixin, answers, text
 
 
@@ -72,7 +70,7 @@ class QuickPayState(FormMixin, rx.State):
                 self._fail(error)
                 return None
         self._ok()
-        return rx.call_script(f"window.location.assign({json.dumps(attempt.pay_url)})")
+        return go_to(attempt.pay_url)
 
     @rx.event
     def again(self):

@@ -4,8 +4,6 @@ and kept server-side (`_key`): a double click, a retry or a reconnect brings the
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 
 from credit7_web import urls
@@ -13,7 +11,7 @@ from credit7_web.errors import Refusal
 from credit7_web.lending import cards
 from credit7_web.money import rub
 from credit7_web.servicing import payments
-from state.caller import Caller, signed_in
+from state.caller import Caller, go_to, signed_in
 from state.forms import FormMixin, answers, text
 
 FORM = "form"
@@ -86,7 +84,7 @@ class RepayState(FormMixin, rx.State):
             self._fail(error)
             return None
         self._ok()
-        return rx.call_script(f"window.location.assign({json.dumps(attempt.pay_url)})")
+        return go_to(attempt.pay_url)
 
     @rx.event
     @signed_in

@@ -97,7 +97,7 @@ def _running(db: Session, clock: Clock, loan: Loan) -> RunningLoan:
     return RunningLoan(
         loan=loan,
         debt=owed,
-        schedule=debt.schedule(terms, payments),  # after a prolongation: what is left to pay
+        schedule=debt.schedule(terms, payments),  # what is left to pay on the due date
         promo=debt.promo_on(terms, today),
         can_prolong=prolongation.refusal(terms, owed) is None,
         services=services.bought(db, clock, loan),

@@ -85,6 +85,7 @@ async def test_a_partial_payment_in_the_cabinet(browser: Browser, app_db: Engine
     cabinet = browser.state(CabinetState)
     assert cabinet.payment_note == f"Платёж {rub(1_500_00)} принят. Квитанция отправлена в SMS."
     assert cabinet.loan.total == rub(8_500_00)
+    assert [row.total for row in cabinet.schedule] == [rub(8_500_00)]  # first loan: 0 % promo
     assert cabinet.operations[0].amount == "−" + rub(1_500_00)
     with Session(app_db) as s:
         assert book.balances(s, loan.id).principal_kop == 8_500_00  # type: ignore[arg-type]
