@@ -9,7 +9,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 from sqlmodel import Session, select
@@ -48,6 +48,14 @@ class PaymentsProlongationsRefusals(Payments):
         self.paid_by_key: dict[str, int] = {}
 
     @precondition(lambda self: self.loan.status == LoanStatus.ACTIVE)
+    @rule(offset=st.integers(-3, 60))
+    def near_the_due_date(self, offset: int) -> None:
+        """Days move on to the prolongation window (from 3 days before the due date)."""
+        target = self.owed().due + timedelta(days=offset)
+        if target > self.clock.today():
+            self.clock.advance(timedelta(days=(target - self.clock.today()).days))
+
+    @precondition(lambda self: self.loan.status == LoanStatus.ACTIVE)
     @rule()
     def prolong(self) -> None:
         try:
@@ -82,6 +90,7 @@ class PaymentsProlongationsRefusals(Payments):
             self.keys.append(key)
         self.db.refresh(self.loan)
         assert self.loan.due_date == offer.new_due
+        event("prolonged, paid" if started.pay_url else "prolonged, free")
 
     @precondition(lambda self: self.loan.status == LoanStatus.ACTIVE)
     @rule(code=st.sampled_from(["life", "report"]), at_once=st.booleans())
@@ -90,6 +99,7 @@ class PaymentsProlongationsRefusals(Payments):
             services.refuse(self.db, self.clock, self.loan.borrower_id, code)
         except Refusal:
             return
+        event("service refused")
         if at_once:
             self.refund_job()
 
