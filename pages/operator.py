@@ -11,7 +11,17 @@ import reflex as rx
 
 from credit7_web import urls
 from credit7_web.backoffice.identification import REASON_MAX
-from pages.components import NOT_READY, card, error_text, field, form_error, submit
+from pages.components import (
+    NOT_READY,
+    card,
+    error_text,
+    field,
+    form,
+    form_error,
+    sends,
+    submit,
+    waiting,
+)
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState, ConsoleMixin
 from state.operator_identification import IdentificationState
@@ -55,7 +65,9 @@ def operator_login() -> rx.Component:
         rx.text(BRAND, size="4", weight="bold"),
         card(
             form_error(S.errors),
-            rx.form(
+            form(
+                S,
+                S.submit,
                 rx.vstack(
                     field(S.errors, "Логин", "login", auto_complete="username", max_length=40),
                     field(
@@ -75,14 +87,10 @@ def operator_login() -> rx.Component:
                         max_length=6,
                         placeholder="6 цифр",
                     ),
-                    submit("Войти", S.busy),
+                    submit("Войти", S),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=S.submit,
-                reset_on_submit=False,
-                no_validate=True,
-                width="100%",
             ),
             max_width="460px",
         ),
@@ -144,11 +152,13 @@ def _photo_item() -> rx.Component:
             type="button",
             size="3",
             color_scheme="green",
-            on_click=S.confirm(photo.id),
-            loading=S.busy,
-            disabled=NOT_READY,
+            on_click=sends(S, S.confirm(photo.id, S.answered)),
+            loading=waiting(S),
+            disabled=NOT_READY | waiting(S),
         ),
-        rx.form(
+        form(
+            S,
+            lambda data: S.reject(photo.id, data),
             rx.vstack(
                 rx.el.label(
                     "Причина отказа (её увидит клиент)", html_for="reason", class_name="c7-label"
@@ -163,15 +173,11 @@ def _photo_item() -> rx.Component:
                     class_name="c7-textarea",
                 ),
                 error_text(S.errors, "reason"),
-                submit("Отклонить", S.busy, color_scheme="red"),
+                submit("Отклонить", S, color_scheme="red"),
                 spacing="2",
                 width="100%",
             ),
-            on_submit=lambda form: S.reject(photo.id, form),
-            reset_on_submit=False,
             key=photo.id,  # a new photo gets an empty reason
-            no_validate=True,
-            width="100%",
         ),
         data_testid="review-item",
     )
@@ -276,7 +282,9 @@ def borrower_search() -> rx.Component:
     return console_page(
         S,
         card(
-            rx.form(
+            form(
+                S,
+                S.search,
                 rx.vstack(
                     field(
                         S.errors,
@@ -287,14 +295,10 @@ def borrower_search() -> rx.Component:
                         placeholder="+7 (900) 123-45-67",
                         max_length=20,
                     ),
-                    submit("Найти", S.busy),
+                    submit("Найти", S),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=S.search,
-                reset_on_submit=False,
-                no_validate=True,
-                width="100%",
             ),
             max_width="460px",
         ),

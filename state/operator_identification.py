@@ -20,7 +20,7 @@ from credit7_web import urls
 from credit7_web.backoffice import identification
 from credit7_web.errors import Refusal
 from credit7_web.russian import format_phone
-from state.forms import FormMixin, text
+from state.forms import FormMixin, answers, text
 from state.operator_caller import OperatorCaller, operator
 from state.operator_console import IDENTIFICATION, ConsoleMixin, moscow_time
 
@@ -70,31 +70,27 @@ class IdentificationState(ConsoleMixin, FormMixin, rx.State):
         )
 
     @rx.event
+    @answers
     @operator(IDENTIFICATION.role)
-    async def confirm(self, me: OperatorCaller, photo_id: Any):
-        if not self._on_screen(photo_id) or self.busy:
+    def confirm(self, me: OperatorCaller, photo_id: Any, answered: Any = None):
+        if not self._on_screen(photo_id):
             return
-        yield self._start()
         self._decided(me, lambda: identification.confirm(me.db, me.clock, me.id, photo_id))
         self.notice = "" if self.errors else "Фото подтверждено."
 
     @rx.event
+    @answers
     @operator(IDENTIFICATION.role)
-    async def reject(self, me: OperatorCaller, photo_id: Any, form: dict):
-        if not self._on_screen(photo_id) or self.busy:
+    def reject(self, me: OperatorCaller, photo_id: Any, form: dict):
+        if not self._on_screen(photo_id):
             return
-        yield self._start()
         reason = text(form, "reason", identification.REASON_MAX + 100)
         self._decided(me, lambda: identification.reject(me.db, me.clock, me.id, photo_id, reason))
         self.notice = "" if self.errors else "Фото отклонено, клиент увидит причину."
 
-    def _start(self) -> None:
-        """Show the verdict as under way: the buttons are busy and disabled until the answer."""
-        self.busy = True
-        self.notice = ""
-
     def _decided(self, me: OperatorCaller, verdict: Callable[[], None]) -> None:
         """Run the verdict and move on to the queue's head; a refused reason stays on screen."""
+        self.notice = ""
         try:
             verdict()
         except Refusal as error:

@@ -11,7 +11,7 @@ from credit7_web import urls, wiring
 from credit7_web.backoffice import identification, search
 from credit7_web.backoffice import sessions as operator_sessions
 from credit7_web.backoffice.models import Operator, Role
-from web.responses import PRIVATE, not_found, secure
+from web.responses import PRIVATE, not_found, pdf, secure
 
 
 def _operator(request: Request) -> Operator | None:
@@ -74,8 +74,8 @@ def operator_document(request: Request) -> Response:
     if _operator(request) is None or not raw.isdigit():
         return not_found()
     with wiring.unit() as u:
-        pdf = search.document_file(u.db, u.settings, int(raw))
-    return not_found() if pdf is None else pdf(pdf, raw)
+        data = search.document_file(u.db, u.settings, int(raw))
+    return not_found() if data is None else pdf(data, raw)
 
 
 def routes() -> list[BaseRoute]:

@@ -57,11 +57,11 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     BusinessDateState: {"enabled", "today", "shift", "error"},
     CalculatorState: {"due_dates", "signed_in"},
     SmsOutboxState: {"enabled", "messages"},
-    OperatorLoginState: {"errors", "busy"},
+    OperatorLoginState: {"errors", "answered"},
     ConsoleHomeState: CONSOLE,
-    IdentificationState: CONSOLE | {"errors", "busy", "photo", "waiting", "notice"},
+    IdentificationState: CONSOLE | {"errors", "answered", "photo", "waiting", "notice"},
     BorrowerSearchState: CONSOLE
-    | {"errors", "busy", "found", "person", "loans", "operations", "documents"},
+    | {"errors", "answered", "found", "person", "loans", "operations", "documents"},
     AuditLogState: CONSOLE | {"entries"},
     GosuslugiState: {"errors", "busy", "stage", "notice", "refusal", "registered", "locked"}
     | {"to_fill", "phone_display"},
