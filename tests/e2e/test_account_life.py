@@ -185,6 +185,15 @@ def test_a_changed_phone_signs_in_and_the_old_one_does_not(page: Page, borrower,
     expect(page).to_have_url(CABINET)
 
 
+def open_queue(browser: Browser, operator: ConsoleOperator, section: str) -> Page:
+    """The operator's own browser, signed in to the console, on one of its queues."""
+    console = browser.new_context(locale="ru-RU").new_page()
+    operator_signs_in(console, operator)
+    console.get_by_role("link", name=section).first.click()
+    expect(console.get_by_role("heading", level=1)).to_have_text(section)
+    return console
+
+
 def first_to_delete(domain: Domain, borrower_id: int) -> None:
     """Put this borrower's request at the head of the queue, whatever other tests left waiting:
     theirs are moved later (never earlier, or the deletion job might take them meanwhile)."""
@@ -221,10 +230,7 @@ def test_deletion_is_refused_with_a_loan_open_and_carried_out_without_one(
     expect(page.get_by_test_id("deletion-pending")).to_contain_text("будет удалён не позднее")
 
     first_to_delete(domain, domain.borrower_id(phone))
-    console = browser.new_context(locale="ru-RU").new_page()
-    operator_signs_in(console, accounts_operator)
-    console.get_by_role("link", name="Удаление аккаунтов").first.click()
-    expect(console.get_by_role("heading", level=1)).to_have_text("Удаление аккаунтов")
+    console = open_queue(browser, accounts_operator, "Удаление аккаунтов")
     item = console.get_by_test_id("deletion-item")
     expect(item).to_contain_text(format_phone(phone))
     expect(item.get_by_test_id("deletion-blocker")).to_have_count(0)
@@ -269,10 +275,7 @@ def test_a_restored_account_comes_back_with_its_loans(
     page.get_by_role("button", name="Отправить заявку").click()
     expect(page.get_by_text(re.compile("Заявка отправлена"))).to_be_visible()
 
-    console = browser.new_context(locale="ru-RU").new_page()
-    operator_signs_in(console, accounts_operator)
-    console.get_by_role("link", name="Восстановление аккаунтов").first.click()
-    expect(console.get_by_role("heading", level=1)).to_have_text("Восстановление аккаунтов")
+    console = open_queue(browser, accounts_operator, "Восстановление аккаунтов")
     item = console.get_by_test_id("restoration-item")
     expect(item).to_contain_text(format_phone(phone))
     expect(item.get_by_test_id("restoration-account")).to_contain_text(number)

@@ -26,9 +26,12 @@ from credit7_web.identity.models import (
 from credit7_web.sandbox.sms import SandboxSms, outbox
 from credit7_web.settings import Settings
 from tests.operator_setup import add_operator
-from tests.unit.account_setup import PASSWORD, PHONE, jpeg, lend, make_person, repay
+from tests.unit import test_restoration
+from tests.unit.account_setup import PASSWORD, PHONE, lend, make_person
+from tests.unit.test_restoration import ask
 
 OTHER_PHONE = "9167654321"
+deleted = test_restoration.deleted  # a fixture: a borrower with a repaid loan, deleted
 REASON = "Лицо на селфи не совпадает с фото в паспорте"
 
 
@@ -141,25 +144,6 @@ def test_a_request_that_no_longer_waits_is_not_carried_out(
 
 
 # ----------------------------------------------------------------------------- restorations
-
-
-@pytest.fixture
-def deleted(db: Session, clock: FixedClock, settings: Settings) -> int:
-    """A borrower with a repaid loan (its contract kept), deleted by the job."""
-    borrower_id = make_person(db, clock, settings)
-    loan = lend(db, clock, settings, borrower_id)
-    clock.advance(timedelta(days=3))
-    repay(db, clock, loan)
-    sms = SandboxSms(db, clock)
-    request = deletion.request_deletion(db, clock, sms, borrower_id)
-    deletion.carry_out_deletion(db, clock, settings, sms, request.id or 0, None)
-    return borrower_id
-
-
-def ask(db: Session, clock: FixedClock, settings: Settings, phone: str = PHONE) -> int:
-    made = restoration.request_restoration(db, clock, settings, phone, jpeg(), jpeg(1000, 800))
-    assert made.id is not None
-    return made.id
 
 
 def test_the_restoration_queue_shows_the_account_with_its_loans_and_contracts(
