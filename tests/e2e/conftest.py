@@ -287,10 +287,9 @@ class ConsoleOperator:
     secret: str
 
 
-def create_operator(
-    db_url: str, data_dir: Path, login: str, role: Role, name: str
-) -> ConsoleOperator:
-    """`python -m web.operators create`, as an administrator runs it, with the secret it prints."""
+def create_operator(app_env: dict[str, str], login: str, role: Role, name: str) -> ConsoleOperator:
+    """`python -m web.operators create`, as an administrator runs it on the app's server (its
+    database and its key, which seals the TOTP secret), with the secret it prints."""
     args = ["--login", login, "--role", role.value, "--name", name]
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "web.operators", "create", *args],
@@ -298,7 +297,7 @@ def create_operator(
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=os.environ | {"REFLEX_DB_URL": db_url, "CREDIT7_DATA_DIR": str(data_dir)},
+        env=app_env,
         check=True,
     )
     match = re.search(r"secret=([A-Z2-7]+)", done.stdout)
@@ -307,14 +306,12 @@ def create_operator(
 
 
 @pytest.fixture
-def identifier(app_db_url: str, app_data_dir: Path, app_url: str) -> ConsoleOperator:
-    return create_operator(
-        app_db_url, app_data_dir, "ivanova", Role.IDENTIFICATION, "Иванова Ирина"
-    )
+def identifier(app_env: dict[str, str]) -> ConsoleOperator:
+    return create_operator(app_env, "ivanova", Role.IDENTIFICATION, "Иванова Ирина")
 
 
 @pytest.fixture
-def accounts_operator(app_db_url: str, app_data_dir: Path, app_url: str) -> ConsoleOperator:
+def accounts_operator(app_env: dict[str, str]) -> ConsoleOperator:
     """An operator of the accounts role of this test alone (a TOTP code works once)."""
     login = f"acc-{uuid.uuid4().hex[:12]}"
-    return create_operator(app_db_url, app_data_dir, login, Role.ACCOUNTS, "Петрова Ольга")
+    return create_operator(app_env, login, Role.ACCOUNTS, "Петрова Ольга")

@@ -185,9 +185,9 @@ def test_a_changed_phone_signs_in_and_the_old_one_does_not(page: Page, borrower,
     expect(page).to_have_url(CABINET)
 
 
-def open_queue(browser: Browser, operator: ConsoleOperator, section: str) -> Page:
+def open_queue(browser: Browser, base_url: str, operator: ConsoleOperator, section: str) -> Page:
     """The operator's own browser, signed in to the console, on one of its queues."""
-    console = browser.new_context(locale="ru-RU").new_page()
+    console = browser.new_context(locale="ru-RU", base_url=base_url).new_page()
     operator_signs_in(console, operator)
     console.get_by_role("link", name=section).first.click()
     expect(console.get_by_role("heading", level=1)).to_have_text(section)
@@ -210,7 +210,12 @@ def first_to_delete(domain: Domain, borrower_id: int) -> None:
 
 
 def test_deletion_is_refused_with_a_loan_open_and_carried_out_without_one(
-    page: Page, browser: Browser, borrower, domain: Domain, accounts_operator: ConsoleOperator
+    page: Page,
+    browser: Browser,
+    base_url: str,
+    borrower,
+    domain: Domain,
+    accounts_operator: ConsoleOperator,
 ) -> None:
     phone, password = borrower
     with domain.unit() as (s, clock, _):
@@ -230,7 +235,7 @@ def test_deletion_is_refused_with_a_loan_open_and_carried_out_without_one(
     expect(page.get_by_test_id("deletion-pending")).to_contain_text("будет удалён не позднее")
 
     first_to_delete(domain, domain.borrower_id(phone))
-    console = open_queue(browser, accounts_operator, "Удаление аккаунтов")
+    console = open_queue(browser, base_url, accounts_operator, "Удаление аккаунтов")
     item = console.get_by_test_id("deletion-item")
     expect(item).to_contain_text(format_phone(phone))
     expect(item.get_by_test_id("deletion-blocker")).to_have_count(0)
@@ -247,6 +252,7 @@ def test_deletion_is_refused_with_a_loan_open_and_carried_out_without_one(
 def test_a_restored_account_comes_back_with_its_loans(
     page: Page,
     browser: Browser,
+    base_url: str,
     borrower,
     domain: Domain,
     photo: Path,
@@ -275,7 +281,7 @@ def test_a_restored_account_comes_back_with_its_loans(
     page.get_by_role("button", name="Отправить заявку").click()
     expect(page.get_by_text(re.compile("Заявка отправлена"))).to_be_visible()
 
-    console = open_queue(browser, accounts_operator, "Восстановление аккаунтов")
+    console = open_queue(browser, base_url, accounts_operator, "Восстановление аккаунтов")
     item = console.get_by_test_id("restoration-item")
     expect(item).to_contain_text(format_phone(phone))
     expect(item.get_by_test_id("restoration-account")).to_contain_text(number)
