@@ -12,7 +12,7 @@ from credit7_web import urls, wiring
 from credit7_web.backoffice import identification, restorations, search
 from credit7_web.backoffice import sessions as operator_sessions
 from credit7_web.backoffice.models import Operator, Role
-from web.responses import PRIVATE, not_found, pdf, secure
+from web.responses import PRIVATE, not_found, path_id, pdf, secure
 
 INLINE = PRIVATE | {"Content-Disposition": "inline"}
 
@@ -60,21 +60,12 @@ def operator_logout(request: Request) -> RedirectResponse:
     return response
 
 
-ID_DIGITS = 18  # a longer id is no row's, and would not fit the database's integer
-
-
-def _id(request: Request, name: str) -> int | None:
-    """A path id of ASCII digits only (`isdigit` alone lets «²» and «١» through), else None."""
-    raw = request.path_params[name]
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= ID_DIGITS else None
-
-
 def _jpeg(data: bytes | None) -> Response:
     return not_found() if data is None else Response(data, media_type="image/jpeg", headers=INLINE)
 
 
 def operator_photo(request: Request) -> Response:
-    operator, photo_id = _operator(request), _id(request, "photo_id")
+    operator, photo_id = _operator(request), path_id(request, "photo_id")
     if operator is None or operator.role != Role.IDENTIFICATION or photo_id is None:
         return not_found()
     with wiring.unit() as u:
@@ -82,7 +73,7 @@ def operator_photo(request: Request) -> Response:
 
 
 def operator_restoration_photo(request: Request) -> Response:
-    operator, request_id = _operator(request), _id(request, "request_id")
+    operator, request_id = _operator(request), path_id(request, "request_id")
     which = request.path_params["which"]
     if (
         operator is None
@@ -96,7 +87,7 @@ def operator_restoration_photo(request: Request) -> Response:
 
 
 def operator_document(request: Request) -> Response:
-    document_id = _id(request, "document_id")
+    document_id = path_id(request, "document_id")
     if _operator(request) is None or document_id is None:
         return not_found()
     with wiring.unit() as u:
