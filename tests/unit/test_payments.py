@@ -289,3 +289,14 @@ def test_a_loan_closed_after_midnight_moscow_on_the_first_overdue_day_was_late(
     db.add(loan)
     db.commit()
     assert applications._history(db, loan.borrower_id) == (0, 1, 1)
+
+
+def test_a_payer_who_cancels_on_the_acquirers_page_pays_nothing(
+    db: Session, clock: FixedClock, settings: Settings, loan: Loan
+) -> None:
+    attempt = open_attempt(db, clock, loan, 300_00)
+    SandboxAcquirer(db, clock).cancel(attempt.order_id)
+    db.commit()
+    outcome = finish(db, clock, settings, attempt)
+    assert (outcome.attempt.status, outcome.attempt.failure) == ("failed", "Оплата отменена")
+    assert book.transactions(db, [Kind.PAYMENT]) == []
