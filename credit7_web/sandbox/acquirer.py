@@ -39,6 +39,7 @@ DECLINED_TEXT = "Банк отклонил операцию"
 INSUFFICIENT_TEXT = "Недостаточно средств на карте"
 WRONG_3DS_TEXT = "Неверный код подтверждения 3-D Secure"
 CANCELLED_TEXT = "Привязка карты отменена"
+CHARGE_CANCELLED_TEXT = "Оплата отменена"
 UNKNOWN_ORDER_TEXT = "Эквайер не знает такой операции"
 UNKNOWN_CARD_TEXT = "Карта не найдена у эквайера"
 
@@ -442,8 +443,9 @@ class SandboxAcquirer:
 
     def cancel(self, order_id: str) -> SandboxAcquirerOrder | None:
         """The borrower gave up on the hosted page."""
+        text = CHARGE_CANCELLED_TEXT if self._kind(order_id) == KIND_CHARGE else CANCELLED_TEXT
         for status in OPEN_STATUSES:
-            order = self._finish(order_id, status, OrderStatus.FAILED, CANCELLED_TEXT)
+            order = self._finish(order_id, status, OrderStatus.FAILED, text)
             if order is not None:
                 return order
         return None

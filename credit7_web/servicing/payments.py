@@ -46,6 +46,8 @@ NOT_A_SUM = "Укажите сумму платежа в рублях, напр�
 LOAN_NOT_OPEN = "Этот заём уже погашен или не найден"
 ATTEMPT_NOT_FOUND = "Платёж не найден"
 REFUND_TEXT = "Возврат переплаты по договору № {number}"
+CABINET = "cabinet"  # the channels a payment comes through
+QUICK = "quick"
 PAYMENT_TEXT = "Платёж по договору № {number}"
 PROLONGATION_TEXT = "Оплата продления по договору № {number} (доп. соглашение № {agreement})"
 
@@ -104,10 +106,6 @@ def returned_to(attempt: PaymentAttempt) -> str:
     """Where the payer lands after the acquirer's page: the page they paid from."""
     page = urls.CABINET if attempt.channel == CABINET else urls.PAY
     return urls.with_query(page, payment=attempt.order_id)
-
-
-CABINET = "cabinet"
-QUICK = "quick"
 
 
 def by_key(db: Session, key: str) -> PaymentAttempt | None:

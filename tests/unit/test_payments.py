@@ -28,6 +28,7 @@ from credit7_web.servicing import debt, payments
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from credit7_web.settings import Settings
 from tests.unit.payment_setup import charge, finish, open_attempt, pay, running_loan
+from web import jobs
 
 PHONE = "9161112233"
 
@@ -289,3 +290,29 @@ def test_a_loan_closed_after_midnight_moscow_on_the_first_overdue_day_was_late(
     db.add(loan)
     db.commit()
     assert applications._history(db, loan.borrower_id) == (0, 1, 1)
+
+
+def test_a_payer_who_cancels_on_the_acquirers_page_pays_nothing(
+    db: Session, clock: FixedClock, settings: Settings, loan: Loan
+) -> None:
+    attempt = open_attempt(db, clock, loan, 300_00)
+    SandboxAcquirer(db, clock).cancel(attempt.order_id)
+    db.commit()
+    outcome = finish(db, clock, settings, attempt)
+    assert (outcome.attempt.status, outcome.attempt.failure) == ("failed", "Оплата отменена")
+    assert book.transactions(db, [Kind.PAYMENT]) == []
+
+
+def test_the_periodic_job_settles_and_finds_the_books_exact(
+    db: Session, engine, clock: FixedClock, settings: Settings, loan: Loan
+) -> None:
+    attempt = open_attempt(db, clock, loan, 400_00)
+    charge(db, clock, attempt, acq.CARD_SUCCESS.number)  # the payer never came back
+    assert "ledger reconciliation" in [job.name for job in jobs.PERIODIC]
+    wiring.use_engine(engine)
+    try:
+        assert jobs.reconcile_ledger() == 0
+    finally:
+        wiring.use_engine(None)
+    db.expire_all()
+    assert db.get(PaymentAttempt, attempt.id).status == PaymentStatus.SUCCEEDED  # type: ignore[union-attr]

@@ -31,6 +31,17 @@ from tests.unit.payment_setup import charge, finish, open_attempt, running_loan
 CARDS = [acq.CARD_SUCCESS.number] * 3 + [acq.CARD_DECLINED.number]
 
 
+def assert_legal_order(before: debt.Debt, after: debt.Debt) -> None:
+    """353-FZ art. 5 part 20: a bucket gets money only once every bucket before it is paid."""
+    names = ["overdue_interest_kop", "principal_kop", "penalty_kop", "interest_kop"]
+    if not before.overdue:
+        names = ["overdue_interest_kop", "penalty_kop", "interest_kop", "principal_kop"]
+    names.append("services_kop")
+    for i, name in enumerate(names):
+        if getattr(after, name) < getattr(before, name):
+            assert all(getattr(after, earlier) == 0 for earlier in names[:i]), (name, after)
+
+
 class Payments(RuleBasedStateMachine):
     @initialize()
     def start(self) -> None:
@@ -59,7 +70,8 @@ class Payments(RuleBasedStateMachine):
     @precondition(lambda self: self.loan.status == LoanStatus.ACTIVE)
     @rule(share=st.integers(1, 100), number=st.sampled_from(CARDS))
     def pay(self, share: int, number: str) -> None:
-        total = self.owed().total_kop
+        before = self.owed()
+        total = before.total_kop
         amount = max(payments.smallest_kop(total), total * share // 100)
         key = payments.new_key()
         attempt = open_attempt(self.db, self.clock, self.loan, amount, key)
@@ -70,6 +82,8 @@ class Payments(RuleBasedStateMachine):
             self.paid_by_key[key] = amount
         assert outcome.attempt.status == ("succeeded" if key in self.paid_by_key else "failed")
         self.db.refresh(self.loan)
+        if key in self.paid_by_key:
+            assert_legal_order(before, self.owed())
 
     @precondition(lambda self: bool(self.keys))
     @rule(data=st.data())
