@@ -274,11 +274,12 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
     ledger = _Ledger(terms)
 
     def settle(day: date, overdue_day: bool) -> None:
-        """The day's refused services, then its payments."""
-        if day in refunds:
-            ledger.refund_service(refunds[day])
+        """The day's payments, then its refused services: a refund never turns a payment
+        already made into an overpayment; it takes off what is still owed for services."""
         if day in by_day:
             ledger.pay(by_day[day], overdue_day)
+        if day in refunds:
+            ledger.refund_service(refunds[day])
 
     interest_stretch, penalty_stretch = Stretch(), Stretch()
     day = terms.start

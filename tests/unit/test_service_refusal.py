@@ -90,7 +90,10 @@ def test_already_paid_it_goes_back_to_the_card(
     ).one()
     assert order.amount_kop == LIFE - REPORT and order.status == "succeeded"
     db.refresh(loan)
-    assert loan.status == "closed" and debt.loan_debt(db, loan, clock.today()).closed
+    after = debt.loan_debt(db, loan, clock.today())
+    assert loan.status == "closed" and after.closed
+    # The refund, made after the payment that day, never turns the payment into an overpayment.
+    assert (after.paid_kop, after.overpaid_kop) == (owed.total_kop - REPORT, 0)
     assert books_are_exact(db, clock)
 
 
