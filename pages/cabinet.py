@@ -14,18 +14,10 @@ from pages.components import (
     payment_note,
     refusal,
     sends,
+    value_row,
     waiting,
 )
 from state.cabinet import CabinetState as S
-
-
-def _row(label: str, value: rx.Var, test_id: str, strong: bool = False) -> rx.Component:
-    return rx.hstack(
-        rx.text(label, color_scheme="gray"),
-        rx.spacer(),
-        rx.text(value, weight="bold" if strong else "regular", data_testid=test_id),
-        width="100%",
-    )
 
 
 def _loan() -> rx.Component:
@@ -50,15 +42,15 @@ def _loan() -> rx.Component:
             color_scheme="gray",
         ),
         rx.text(loan.total, size="8", weight="bold", data_testid="debt-total"),
-        _row("Основной долг", loan.principal, "debt-principal"),
-        _row("Проценты", loan.interest, "debt-interest"),
-        _row("Неустойка", loan.penalty, "debt-penalty"),
+        value_row("Основной долг", loan.principal, "debt-principal"),
+        value_row("Проценты", loan.interest, "debt-interest"),
+        value_row("Неустойка", loan.penalty, "debt-penalty"),
         rx.cond(
             loan.services_due != "",
-            _row("Доп. услуги", loan.services_due, "debt-services"),
+            value_row("Доп. услуги", loan.services_due, "debt-services"),
         ),
         rx.divider(),
-        _row("Дата платежа", loan.due, "next-payment-date", strong=True),
+        value_row("Дата платежа", loan.due, "next-payment-date", strong=True),
         rx.text(
             loan.days,
             color_scheme=rx.cond(loan.overdue, "red", "gray"),
@@ -71,8 +63,8 @@ def _loan() -> rx.Component:
                 icon="badge_percent",
             ),
         ),
-        _row("ПСК по договору", loan.psk, "loan-psk"),
-        rx.cond(loan.services != "", _row("Выбранные услуги", loan.services, "loan-services")),
+        value_row("ПСК по договору", loan.psk, "loan-psk"),
+        rx.cond(loan.services != "", value_row("Выбранные услуги", loan.services, "loan-services")),
         rx.foreach(S.services_bought, _service),
         form_error(S.errors),
         link_button("Погасить", urls.REPAY, size="3", data_testid="repay"),

@@ -18,18 +18,10 @@ from pages.components import (
     resend_button,
     sends,
     submit,
+    value_row,
     waiting,
 )
 from state.prolong import ProlongState as S
-
-
-def _row(label: str, value: rx.Var, test_id: str, strong: bool = False) -> rx.Component:
-    return rx.hstack(
-        rx.text(label, color_scheme="gray"),
-        rx.spacer(),
-        rx.text(value, weight="bold" if strong else "regular", data_testid=test_id),
-        width="100%",
-    )
 
 
 def _offer() -> rx.Component:
@@ -38,16 +30,16 @@ def _offer() -> rx.Component:
         rx.heading("Заём № ", S.loan_number, ": продление № ", o.number, size="5", as_="h2"),
         rx.text("Оплатить сейчас", color_scheme="gray"),
         rx.text(o.pay_now, size="8", weight="bold", data_testid="prolong-pay-now"),
-        _row("Проценты по сегодняшний день", o.interest, "prolong-interest"),
-        _row("Неустойка", o.penalty, "prolong-penalty"),
+        value_row("Проценты по сегодняшний день", o.interest, "prolong-interest"),
+        value_row("Неустойка", o.penalty, "prolong-penalty"),
         rx.divider(),
-        _row("Дата возврата сейчас", o.due, "prolong-due"),
-        _row("Новая дата возврата", o.new_due, "prolong-new-due", strong=True),
-        _row("Основной долг (не меняется)", o.principal, "prolong-principal"),
-        _row("Проценты до новой даты", o.new_interest, "prolong-new-interest"),
-        _row("Всего к возврату в новую дату", o.new_total, "prolong-new-total", strong=True),
-        _row("Новая ПСК", o.psk, "prolong-psk"),
-        _row("Продлений останется", o.left, "prolong-left"),
+        value_row("Дата возврата сейчас", o.due, "prolong-due"),
+        value_row("Новая дата возврата", o.new_due, "prolong-new-due", strong=True),
+        value_row("Основной долг (не меняется)", o.principal, "prolong-principal"),
+        value_row("Проценты до новой даты", o.new_interest, "prolong-new-interest"),
+        value_row("Всего к возврату в новую дату", o.new_total, "prolong-new-total", strong=True),
+        value_row("Новая ПСК", o.psk, "prolong-psk"),
+        value_row("Продлений останется", o.left, "prolong-left"),
         rx.cond(
             o.promo_ends,
             rx.callout(

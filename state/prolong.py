@@ -21,8 +21,8 @@ from credit7_web.russian import format_date, plural
 from credit7_web.servicing import payments, prolongation, prolonging
 from credit7_web.servicing.models import PaymentStatus
 from state.caller import Caller, query_param, signed_in
-from state.forms import FormMixin, answers, text
-from state.phone_code import NEW_CODE_SENT, ResendTimer
+from state.forms import answers, text
+from state.phone_code import SignatureCodeMixin
 
 PROLONGED = "Заём продлён до {due}. Дополнительное соглашение — в документах кабинета."
 
@@ -65,15 +65,13 @@ def _view(offer: prolongation.Offer) -> OfferView:
     )
 
 
-class ProlongState(FormMixin, rx.State):
+class ProlongState(SignatureCodeMixin, rx.State):
     loaded: bool = False
     loan_number: str = ""
     offer: OfferView = OfferView()
     unavailable: str = ""  # why there is no offer today
     signing: bool = False
     done: str = ""  # the answer once prolonged
-    notice: str = ""
-    resend_timer: ResendTimer = ResendTimer()
     _key: str = ""  # the payment's idempotency key: one per offer shown
     _loan_id: int = 0  # the signed-in borrower's running loan, never an id the client sent
 
@@ -109,22 +107,17 @@ class ProlongState(FormMixin, rx.State):
     @signed_in
     def send_code(self, me: Caller, answered: Any = None):
         """«Оплатить и продлить»: the code that signs the agreement (again: a new one)."""
-        again = self.signing
-        try:
-            prolonging.send_code(me.db, me.clock, me.settings, me.sms, me.id, self._loan_id or None)
-        except Refusal as error:
-            if again and "phone" in error.errors:  # too early for a new code: not an error
-                self.notice = error.errors["phone"]
-            else:
-                self._fail(error)
-                return
-        else:
-            self._ok()
-            self.notice = NEW_CODE_SENT if again else ""
-        self.signing = True
         assert me.borrower is not None  # noqa: S101  (signed_in)
-        wait = otp.resend_wait_seconds(me.db, me.clock, me.borrower.phone, otp.PROLONG)
-        self.resend_timer = ResendTimer(wait=wait, sent=self.resend_timer.sent + 1)
+        sent = self._send_signature_code(
+            me,
+            me.borrower.phone,
+            otp.PROLONG,
+            lambda: prolonging.send_code(
+                me.db, me.clock, me.settings, me.sms, me.id, self._loan_id or None
+            ),
+            again=self.signing,
+        )
+        self.signing = self.signing or sent
 
     @rx.event
     @answers
