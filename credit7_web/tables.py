@@ -15,6 +15,7 @@ from credit7_web.identity.models import (
 )
 from credit7_web.ledger.models import Operation
 from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
+from credit7_web.messages.outbox import OutgoingSms
 from credit7_web.sandbox.models import (
     SandboxAcquirerCard,
     SandboxAcquirerOrder,
@@ -40,6 +41,7 @@ __all__ = [
     "Operation",
     "Operator",
     "OperatorSession",
+    "OutgoingSms",
     "PassportPhoto",
     "Profile",
     "Reminder",

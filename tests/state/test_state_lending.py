@@ -49,6 +49,7 @@ from tests.state.harness import (
     form,
     make_borrower,
     redirect_to,
+    run_jobs,
     sign_in,
     sms_code,
     sms_count,
@@ -187,7 +188,8 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
         assert browser.state(ApplyState).errors == {"": ALREADY_OPEN}
         assert snapshot_all(app_db) == before
 
-        # 4. The decision, as the tab runs it.
+        # 4. The decision: the worker makes it, the tab watching shows it.
+        run_jobs()
         assert await browser.send(ApplyState, "watch_decision") == []
         [application] = application_rows(app_db)
         assert application.status == ApplicationStatus.APPROVED
@@ -346,6 +348,7 @@ async def test_a_self_banned_person_is_refused_and_told_why(
     assert browser.state(ApplyState).stage == "form"
     events = await browser.send(ApplyState, "submit")
     assert [e.name.rsplit(".", 1)[1] for e in events] == ["watch_decision"]
+    run_jobs()
     assert await browser.send(ApplyState, "watch_decision") == []
 
     [application] = application_rows(app_db)
@@ -378,6 +381,7 @@ async def test_a_decided_application_is_not_decided_again(browser: Browser, app_
     give_card(app_db, borrower_id)
     await browser.send(ApplyState, "load")
     await browser.send(ApplyState, "submit")
+    run_jobs()
     await browser.send(ApplyState, "watch_decision")
     before = snapshot_all(app_db)
     assert await browser.send(ApplyState, "watch_decision") == []
@@ -460,6 +464,7 @@ async def test_the_card_number_is_kept_nowhere(
         await browser.send(ApplyState, "load")
         assert browser.state(ApplyState).card_notice == CARD_BOUND
         await browser.send(ApplyState, "submit")
+        run_jobs()
         await browser.send(ApplyState, "watch_decision")
         await browser.send(ApplyState, "send_code")
         await browser.send(ApplyState, "sign", form=form(code=sms_code(app_db)))

@@ -17,9 +17,10 @@ from credit7_web.lending import applications, cards, signing
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.sandbox.acquirer import SandboxAcquirer, check_card_entry
 from credit7_web.sandbox.bureaus import sandbox_bureaus
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.servicing import debt
 from credit7_web.settings import Settings
+from tests.jobs import NoJobs, instant_sms
 
 PHONE = "9161234567"
 PASSWORD = "Secret123"
@@ -83,12 +84,14 @@ def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -
     assert acquirer.submit_card(order, entry) is not None
     db.commit()
     cards.finish_binding(db, clock, acquirer, borrower_id, order)
-    application = applications.apply(db, clock, borrower_id, 10_000_00, 20, [])
-    decided = applications.decide(db, clock, settings, sandbox_bureaus(), application.id or 0)
+    application = applications.apply(db, clock, NoJobs(), borrower_id, 10_000_00, 20, [])
+    decided = applications.decide(
+        db, clock, settings, sandbox_bureaus(), instant_sms(db, clock), application.id or 0
+    )
     assert decided.status == "approved", decided.refusal_text
     loan = applications.open_loan(db, borrower_id)
     assert loan is not None and loan.id is not None
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     signing.send_sign_code(db, clock, settings, sms, borrower_id, loan.id)
     db.commit()
     phone = outbox(db, limit=1)[0].phone
