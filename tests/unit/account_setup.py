@@ -10,7 +10,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 from sqlmodel import Session
 
-from credit7_web.clock import FixedClock
+from credit7_web.clock import Clock, FixedClock
 from credit7_web.identity import accounts, kyc, questionnaire
 from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending import applications, cards, signing
@@ -50,7 +50,7 @@ PERSON: dict[str, Any] = {
 }
 
 
-def make_person(db: Session, clock: FixedClock, settings: Settings, phone: str = PHONE) -> int:
+def make_person(db: Session, clock: Clock, settings: Settings, phone: str = PHONE) -> int:
     """A signed-up borrower with the whole questionnaire of PERSON."""
     borrower = accounts.create_borrower(db, clock, settings, phone, PASSWORD, PASSWORD, clock.now())
     assert borrower.id is not None
@@ -75,8 +75,10 @@ def last_code(db: Session, phone: str) -> str:
     return match[0]
 
 
-def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> Loan:
-    """Photo, card, application, approval and signature: a running loan."""
+def ready_to_apply(
+    db: Session, clock: Clock, settings: Settings, borrower_id: int
+) -> SandboxAcquirer:
+    """A photo and a bound card: all an application needs; returns the acquirer used."""
     acquirer = SandboxAcquirer(db, clock)
     kyc.save_passport_photo(db, clock, settings, borrower_id, jpeg(), "selfie.jpg")
     order = cards.start_binding(db, clock, acquirer, borrower_id, "/cards/return").rsplit("/")[-1]
@@ -84,6 +86,12 @@ def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -
     assert acquirer.submit_card(order, entry) is not None
     db.commit()
     cards.finish_binding(db, clock, acquirer, borrower_id, order)
+    return acquirer
+
+
+def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> Loan:
+    """Photo, card, application, approval and signature: a running loan."""
+    acquirer = ready_to_apply(db, clock, settings, borrower_id)
     application = applications.apply(db, clock, NoJobs(), borrower_id, 10_000_00, 20, [])
     decided = applications.decide(
         db, clock, settings, sandbox_bureaus(), instant_sms(db, clock), application.id or 0
