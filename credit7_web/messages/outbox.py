@@ -4,8 +4,6 @@ the commit and the delivery loses nothing (the sweep finds the row); a delivery 
 a crash sends nothing twice (the row goes in the delivery's transaction, and the provider gets
 an idempotency key). Only messages still to go are kept: a phone leaves no trace here once
 its message is out (an erased account's last SMS included).
-
-Datetimes are naive UTC; phones are 10 digits.
 """
 
 from __future__ import annotations
@@ -13,28 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from uuid import uuid4
 
-from pydantic import NaiveDatetime
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from credit7_web.clock import Clock
 from credit7_web.db import after_commit
 from credit7_web.gateways.sms import SmsSender
+from credit7_web.messages.models import OutgoingSms
 
 # A message this old and still waiting lost its job (a crash, a queue that was down): sweep it.
 SWEEP_AFTER = timedelta(seconds=30)
-
-
-class OutgoingSms(SQLModel, table=True):
-    __tablename__ = "outgoing_sms"
-
-    id: int | None = Field(default=None, primary_key=True)
-    phone: str = Field(max_length=10)
-    text: str = Field(max_length=500)
-    # The provider's idempotency key: random, since a delivered row goes and its id may return.
-    key: str = Field(default_factory=lambda: f"c7-{uuid4().hex}", max_length=40)
-    created_at: NaiveDatetime
 
 
 class Outbox:

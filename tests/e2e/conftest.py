@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from credit7_web.clock import SystemClock
 from credit7_web.db import make_engine
 from credit7_web.identity import accounts, questionnaire
-from credit7_web.messages.outbox import OutgoingSms
+from credit7_web.messages.models import OutgoingSms
 from credit7_web.sandbox.models import SmsMessage
 from credit7_web.settings import Settings
 from tests.conftest import fresh_database
