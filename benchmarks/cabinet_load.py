@@ -5,7 +5,10 @@ app's backend (one worker) with a bare state beside it (`benchmarks/cabinet_app.
 both events over Reflex's own websocket (Socket.IO on /_event), each client with its borrower's
 session cookie. Prints, for the dashboard's load event and for the bare handler: latency alone
 (p50/p95/p99 of one client's events back to back), events per second at saturation (C clients
-at once), the server's memory per connected client, and the ratios.
+at once), the server's memory per connected client, and the ratios. A reload that changes
+nothing gets no answer from Reflex, so each dashboard event is followed by a bare marker event
+whose answer closes the measurement; "bare+marker" is the same pair with a bare event in
+front, "bare" the bare event alone.
 
 Run: .venv/bin/python benchmarks/cabinet_load.py [--borrowers 100] [--clients 50] [--seconds 8]
 """
@@ -40,6 +43,8 @@ from credit7_web.settings import Settings  # noqa: E402
 from tests.unit.account_setup import lend, make_person  # noqa: E402
 
 NAMESPACE = "/_event"
+ANSWER_TIMEOUT_S = 30
+BARE_KEY = "cabinet_app____bare_state"  # the bare state in a delta
 SECRET = "cabinet-load-benchmark"  # noqa: S105  (a throwaway database's)
 
 
@@ -130,16 +135,32 @@ class Tab:
         while not (await self.ws.receive()).startswith(f"40{NAMESPACE}"):
             pass
 
-    async def event(self, name: str, path: str) -> int:
-        """Send one event and wait for its state update; returns its size in bytes."""
+    async def send(self, name: str, path: str) -> None:
         body = {"name": name, "payload": {}, "router_data": {"pathname": path, "query": {}}}
         await self.ws.send(f"42{NAMESPACE}," + json.dumps(["event", body]))
+
+    async def event(self, name: str, path: str, marker: str = "") -> int:
+        """Send one event and wait for its state update; returns the bytes it sent back.
+
+        An event that changes nothing gets no answer at all from Reflex, so with `marker` (a
+        bare event's name) the marker follows it and its update says both were handled.
+        """
+        await self.send(name, path)
+        if marker:
+            await self.send(marker, path)  # the same page: a new path would change router vars
+        received = 0
         while True:
-            message = await self.ws.receive()
+            message = await self.ws.receive(timeout=ANSWER_TIMEOUT_S)
+            if message is None:
+                raise TimeoutError(f"no answer to {name} in {ANSWER_TIMEOUT_S} s")
             if message == "2":  # engine.io ping
                 await self.ws.send("3")
             elif message.startswith(f'42{NAMESPACE},["event"'):
-                return len(message.encode())
+                if not marker:
+                    return len(message.encode())
+                if BARE_KEY in message:
+                    return received
+                received += len(message.encode())
 
     async def close(self) -> None:
         await self.ws.close()
@@ -150,17 +171,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def alone(tab: Tab, name: str, path: str, count: int) -> tuple[list[float], int]:
+async def alone(tab: Tab, event: tuple[str, str, str], count: int) -> tuple[list[float], int]:
     """One client, events back to back: milliseconds each, and the bytes of the last answer."""
     times, size = [], 0
     for _ in range(count):
         start = time.perf_counter()
-        size = await tab.event(name, path)
+        size = await tab.event(*event)
         times.append((time.perf_counter() - start) * 1000)
     return times, size
 
 
-async def saturate(tabs: list[Tab], name: str, path: str, seconds: float) -> float:
+async def saturate(tabs: list[Tab], event: tuple[str, str, str], seconds: float) -> float:
     """Every client sends its next event as soon as the last is answered: events per second."""
     done = 0
     stop_at = time.perf_counter() + seconds
@@ -168,7 +189,7 @@ async def saturate(tabs: list[Tab], name: str, path: str, seconds: float) -> flo
     async def loop(tab: Tab) -> None:
         nonlocal done
         while time.perf_counter() < stop_at:
-            await tab.event(name, path)
+            await tab.event(*event)
             done += 1
 
     start = time.perf_counter()
@@ -180,37 +201,45 @@ async def measure(port: int, pid: int, tokens: list[str], clients: int, seconds:
     from benchmarks.cabinet_app import BareState
     from state.cabinet import CabinetState
 
-    cabinet = (f"{CabinetState.get_full_name()}.load", "/cabinet")
-    bare = (f"{BareState.get_full_name()}.ping", "/")
+    ping = f"{BareState.get_full_name()}.ping"
+    events = {  # what is measured: (event, page, marker)
+        "dashboard": (f"{CabinetState.get_full_name()}.load", "/cabinet", ping),
+        "bare+marker": (ping, "/cabinet", ping),
+        "bare": (ping, "/cabinet", ""),
+    }
     cookies = [f"{sessions.SESSION_COOKIE}={t}" for t in tokens]
 
     first = Tab(port, cookies[0])
     await first.connect()
-    for name, path in (cabinet, bare):  # warm up: imports, caches, the first state
-        await alone(first, name, path, 50)
+    for event in events.values():  # warm up: imports, caches, the first state
+        await alone(first, event, 50)
     rows = {}
-    for label, (name, path) in (("dashboard", cabinet), ("bare", bare)):
-        times, size = await alone(first, name, path, 300)
+    for label, event in events.items():
+        times, size = await alone(first, event, 300)
         rows[label] = [statistics.median(times), percentile(times, 0.95), percentile(times, 0.99)]
         rows[label].append(size)
 
     before = server_rss_kb(pid)
     tabs = [Tab(port, cookies[i % len(cookies)]) for i in range(clients)]
+    first_load = 0
     for tab in tabs:
         await tab.connect()
-        await tab.event(*cabinet)
+        first_load = await tab.event(*events["dashboard"])
     per_client_kb = (server_rss_kb(pid) - before) / clients
-    for label, (name, path) in (("dashboard", cabinet), ("bare", bare)):
-        rows[label].append(await saturate(tabs, name, path, seconds))
+    for label, event in events.items():
+        rows[label].append(await saturate(tabs, event, seconds))
     for tab in [first, *tabs]:
         await tab.close()
 
-    print(f"{'event':<10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'bytes':>7} {'events/s':>9}")
+    print(f"{'event':<12} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'bytes':>7} {'events/s':>9}")
     for label, (p50, p95, p99, size, rate) in rows.items():
-        print(f"{label:<10} {p50:8.2f} {p95:8.2f} {p99:8.2f} {size:7d} {rate:9.0f}")
-    d, b = rows["dashboard"], rows["bare"]
-    ratios = f"p50 {d[0] / b[0]:.1f}×, p99 {d[2] / b[2]:.1f}×, throughput {d[4] / b[4]:.2f}"
-    print(f"dashboard/bare: {ratios}")
+        print(f"{label:<12} {p50:8.2f} {p95:8.2f} {p99:8.2f} {size:7d} {rate:9.0f}")
+    d, m, b = rows["dashboard"], rows["bare+marker"], rows["bare"]
+    print(
+        f"dashboard vs bare+marker (same shape): p50 {d[0] / m[0]:.1f}×, p99 {d[2] / m[2]:.1f}×; "
+        f"vs bare alone: p50 {d[0] / b[0]:.1f}×; throughput {d[4] / b[4]:.2f} of bare alone"
+    )
+    print(f"the dashboard's first load in a tab: {first_load} bytes")
     print(f"server memory per connected client: {per_client_kb:.0f} KiB ({clients} clients)")
 
 

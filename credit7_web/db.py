@@ -39,7 +39,8 @@ def make_engine(url: str, *, bounded: bool = True) -> Engine:
         connect_args = {"connect_timeout": 5} | ({"options": POSTGRES_LIMITS} if bounded else {})
     else:
         connect_args = {}
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    # A file on this machine needs no liveness check before each checkout; a server does.
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=not url.startswith("sqlite"))
 
 
 def alembic_config(url: str) -> Config:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
@@ -55,20 +56,24 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         awaiting = ApplicationStatus.SCORING
     elif loan is not None and loan.status == LoanStatus.AWAITING_SIGNATURE:
         awaiting = LoanStatus.AWAITING_SIGNATURE
-    operations = db.exec(
-        select(Operation)
-        .where(Operation.borrower_id == borrower.id)
-        .order_by(col(Operation.id).desc())
+    operations = list(
+        db.exec(
+            select(Operation)
+            .where(Operation.borrower_id == borrower.id)
+            .order_by(col(Operation.id).desc())
+        )
     )
     return Dashboard(
         borrower=borrower,
         profile=db.get(Profile, borrower.id),
         today=today,
         awaiting=awaiting,
-        running=_running(db, loan, today) if loan and loan.status == LoanStatus.ACTIVE else None,
+        running=_running(db, loan, operations, today)
+        if loan and loan.status == LoanStatus.ACTIVE
+        else None,
         refused=refused if loan is None else None,
         documents=_current(archive.documents_of(db, borrower.id)),
-        operations=list(operations),
+        operations=operations,
     )
 
 
@@ -80,12 +85,22 @@ def _current(documents: list[Document]) -> list[Document]:
     ]
 
 
-def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
+def _running(db: Session, loan: Loan, operations: list[Operation], today: date) -> RunningLoan:
     terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
-    payments = debt.payments_of(db, loan.id)  # type: ignore[arg-type]
-    return RunningLoan(
-        loan=loan,
-        debt=debt.debt_on(terms, payments, today),
-        schedule=debt.schedule(terms),
-        promo=debt.promo_on(terms, today),
+    owed, schedule, promo = _position(
+        terms, tuple(debt.payments_among(operations, loan.id or 0)), today
+    )
+    return RunningLoan(loan=loan, debt=owed, schedule=list(schedule), promo=promo)
+
+
+@lru_cache(maxsize=4096)
+def _position(
+    terms: debt.Terms, payments: tuple[debt.Payment, ...], today: date
+) -> tuple[debt.Debt, tuple[debt.ScheduleRow, ...], bool]:
+    """The debt, schedule and promo of a loan: a pure computation, the same for a borrower
+    until a payment, a prolongation or the date changes, so each tab's reload reuses it."""
+    return (
+        debt.debt_on(terms, payments, today),
+        tuple(debt.schedule(terms)),
+        debt.promo_on(terms, today),
     )

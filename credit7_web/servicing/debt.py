@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from credit7_web import tariff
 from credit7_web.ledger.models import Operation, OperationKind
@@ -296,14 +296,20 @@ def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:
 
 def payments_of(db: Session, loan_id: int) -> list[Payment]:
     """The borrower's payments towards the loan, oldest first."""
-    rows = db.exec(
-        select(Operation)
-        .where(Operation.loan_id == loan_id)
-        .where(Operation.kind == OperationKind.PAYMENT)
-        .where(Operation.amount_kop > 0)
-        .order_by(col(Operation.business_date), col(Operation.id))
+    return payments_among(db.exec(select(Operation).where(Operation.loan_id == loan_id)), loan_id)
+
+
+def payments_among(operations: Iterable[Operation], loan_id: int) -> list[Payment]:
+    """The loan's payments among operations already read (a borrower's all), oldest first."""
+    paid = sorted(
+        (
+            o
+            for o in operations
+            if o.loan_id == loan_id and o.kind == OperationKind.PAYMENT and o.amount_kop > 0
+        ),
+        key=lambda o: (o.business_date, o.id or 0),
     )
-    return [Payment(on=row.business_date, amount_kop=row.amount_kop) for row in rows]
+    return [Payment(on=o.business_date, amount_kop=o.amount_kop) for o in paid]
 
 
 def loan_debt(db: Session, loan: Loan, on: date) -> Debt:
