@@ -259,13 +259,19 @@ def all_rows(engine: Engine, model: type[Any]) -> list[Any]:
         return list(s.exec(select(model).order_by(*model.__table__.primary_key.columns)))
 
 
-def sms_code(engine: Engine, phone: str = PHONE) -> str:
-    """The code as the borrower reads it: from the newest SMS to the phone."""
+def last_sms(engine: Engine, phone: str = PHONE) -> str:
+    """The newest SMS delivered to the phone."""
     with Session(engine) as s:
         messages = outbox(s, limit=1, phone=phone)
     assert messages, f"no SMS to {phone}"
-    match = re.search(r"\b\d{6}\b", messages[0].text)
-    assert match, messages[0].text
+    return messages[0].text
+
+
+def sms_code(engine: Engine, phone: str = PHONE) -> str:
+    """The code as the borrower reads it: from the newest SMS to the phone."""
+    text = last_sms(engine, phone)
+    match = re.search(r"\b\d{6}\b", text)
+    assert match, text
     return match[0]
 
 

@@ -8,6 +8,7 @@ real `watch_decision` (sandbox bureaus), and the SMS code is read from the outbo
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
@@ -47,6 +48,7 @@ from tests.state.harness import (
     Browser,
     all_rows,
     form,
+    last_sms,
     make_borrower,
     redirect_to,
     run_jobs,
@@ -373,6 +375,28 @@ async def test_a_self_banned_person_is_refused_and_told_why(
     assert await browser.send(ApplyState, "send_code") == []
     assert browser.state(ApplyState).errors == {"": "Договор не найден"}
     assert sms_count(app_db) == texts
+
+
+async def test_the_tab_shows_the_decision_when_the_worker_makes_it(
+    browser: Browser, app_db: Engine
+) -> None:
+    borrower_id, _ = signed_in(browser, app_db)
+    give_photo(app_db, borrower_id)
+    give_card(app_db, borrower_id)
+    await browser.send(ApplyState, "load")
+    await browser.send(ApplyState, "submit")
+    watching = asyncio.create_task(browser.send(ApplyState, "watch_decision"))
+    await asyncio.sleep(1.2)  # the tab has looked a few times: no decision yet
+    assert not watching.done()
+    assert browser.state(ApplyState).stage == "scoring"
+    run_jobs()  # the worker decides
+    assert await asyncio.wait_for(watching, 5) == []
+    state = browser.state(ApplyState)
+    assert state.stage == "offer"
+    assert state.offer.amount
+    assert last_sms(app_db).startswith(
+        "Credit7: заявка на заём одобрена, сумма " + state.offer.amount
+    )
 
 
 async def test_a_decided_application_is_not_decided_again(browser: Browser, app_db: Engine) -> None:
