@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass
 from datetime import date
 from math import isfinite
@@ -19,7 +18,7 @@ from credit7_web.lending.applications import Progress, Stage
 from credit7_web.lending.models import ApplicationStatus, LoanApplication
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_card, format_date
-from state.caller import Caller, borrower_of, query_param, signed_in
+from state.caller import Caller, borrower_of, go_to, query_param, signed_in
 from state.forms import FormMixin, answers, text
 from state.phone_code import NEW_CODE_SENT, ResendTimer
 
@@ -254,7 +253,7 @@ class ApplyState(FormMixin, rx.State):
     @signed_in
     def bind_card(self, me: Caller):
         url = cards.start_binding(me.db, me.clock, me.acquirer, me.id, urls.CARD_RETURN)
-        return rx.call_script(f"window.location.assign({json.dumps(url)})")
+        return go_to(url)
 
     @rx.event
     @answers

@@ -15,14 +15,15 @@ from credit7_web.clock import moscow_date
 from credit7_web.documents.models import Document
 from credit7_web.identity import sessions
 from credit7_web.identity.models import BorrowerStatus
-from credit7_web.ledger.models import Operation
+from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import pricing
 from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
+from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from state.apply import ApplyState, refusal_texts
-from state.caller import Caller, signed_in
+from state.caller import Caller, query_param, signed_in
 from state.questionnaire import QuestionnaireState
 
 PERSONAL_STATES = (QuestionnaireState, ApplyState)
@@ -87,7 +88,7 @@ def document_views(documents: list[Document], url_of: Callable[[int], str]) -> l
     ]
 
 
-def operation_views(operations: list[Operation]) -> list[OperationView]:
+def operation_views(operations: list[LedgerTransaction]) -> list[OperationView]:
     return [
         OperationView(
             date=format_date(o.business_date),
@@ -97,6 +98,15 @@ def operation_views(operations: list[Operation]) -> list[OperationView]:
         )
         for o in operations
     ]
+
+
+def payment_note(attempt: PaymentAttempt) -> tuple[str, bool]:
+    """What the payer reads on coming back from the acquirer: (text, whether it failed)."""
+    if attempt.status == PaymentStatus.SUCCEEDED:
+        return f"Платёж {rub(attempt.amount_kop)} принят. Квитанция отправлена в SMS.", False
+    if attempt.status == PaymentStatus.FAILED:
+        return f"Платёж не прошёл: {attempt.failure}", True
+    return "Банк ещё обрабатывает платёж. Обновите страницу через минуту.", False
 
 
 def _greeting(view: Dashboard) -> str:
@@ -140,6 +150,7 @@ def _shown(view: Dashboard) -> dict[str, Any]:
         requested = f"{rub(borrower.requested_amount_kop)} на {borrower.requested_term_days} дн."
     refusal, reapply = refusal_texts(view.refused, view.today) if view.refused else ("", "")
     running = view.running
+    note, failed = payment_note(view.payment) if view.payment else ("", False)
     return {
         "name": _greeting(view),
         "phone": format_phone(borrower.phone),
@@ -149,6 +160,8 @@ def _shown(view: Dashboard) -> dict[str, Any]:
         "reapply": reapply,
         "documents": document_views(view.documents, urls.document_file),
         "operations": operation_views(view.operations),
+        "payment_note": note,
+        "payment_failed": failed,
         "loan": _loan_view(running, format_date(view.today)) if running else LoanView(),
         "schedule": [
             ScheduleView(
@@ -177,6 +190,8 @@ class CabinetState(rx.State):
     schedule: list[ScheduleView] = []
     documents: list[DocumentView] = []
     operations: list[OperationView] = []
+    payment_note: str = ""  # how the payment the borrower came back from ended
+    payment_failed: bool = False
     loaded: bool = False
 
     @rx.event
@@ -188,7 +203,8 @@ class CabinetState(rx.State):
             self.reset()
             return rx.redirect(urls.QUESTIONNAIRE)
         # Only what changed goes to the browser: a reload of the same cabinet sends nothing.
-        for name, value in _shown(dashboard(me.db, me.clock, borrower)).items():
+        view = dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None)
+        for name, value in _shown(view).items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
         return None

@@ -9,6 +9,7 @@ a double click or an Enter key sent before the button went busy is recognised an
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -49,12 +50,25 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Any]:
     A submission naming an answer already given is a duplicate: ignored, nothing changes. One
     naming none (an older page, a test) runs: the business rules behind it guard the data; this
     only spares the borrower a double click. Put it under `@rx.event` (and over `@signed_in`).
+    Plain and async handlers both (not generators: the answer must come with the outcome).
     """
+
+    if inspect.iscoroutinefunction(handler):  # e.g. a slow check run in a thread pool
+
+        @functools.wraps(handler)
+        async def awaiting(self: FormMixin, *args: Any, **kwargs: Any) -> Any:
+            if _duplicate(self, kwargs):
+                return None
+            try:
+                return await handler(self, *args, **kwargs)
+            finally:
+                self.answered += 1
+
+        return awaiting
 
     @functools.wraps(handler)
     def wrapper(self: FormMixin, *args: Any, **kwargs: Any) -> Any:
-        sent = _sent_answer(kwargs)
-        if sent not in (None, "") and str(sent) != str(self.answered):
+        if _duplicate(self, kwargs):
             return None
         try:
             return handler(self, *args, **kwargs)
@@ -62,6 +76,11 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Any]:
             self.answered += 1
 
     return wrapper
+
+
+def _duplicate(state: FormMixin, kwargs: dict[str, Any]) -> bool:
+    sent = _sent_answer(kwargs)
+    return sent not in (None, "") and str(sent) != str(state.answered)
 
 
 def form_value(form: Any, name: str) -> object:

@@ -16,7 +16,7 @@ from pages.apply import apply
 from pages.cabinet import cabinet
 from pages.faq import faq
 from pages.gosuslugi import gosuslugi
-from pages.info import pay, personal_data
+from pages.info import personal_data
 from pages.landing import landing
 from pages.operator import (
     audit_log,
@@ -25,8 +25,11 @@ from pages.operator import (
     identification_queue,
     operator_login,
 )
+from pages.operator_queues import deletion_queue, restoration_queue
 from pages.profile import profile
 from pages.questionnaire import questionnaire
+from pages.quick_pay import quick_pay
+from pages.repay import repay
 from pages.restore import restore
 from pages.shell import TOASTER_LABELS, connection_overlay, not_found
 from state.apply import ApplyState
@@ -36,13 +39,17 @@ from state.gosuslugi import GosuslugiState
 from state.login import LoginState
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState
+from state.operator_deletions import DeletionQueueState
 from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
+from state.operator_restorations import RestorationQueueState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
 from state.questionnaire import QuestionnaireState
+from state.quick_pay import QuickPayState
 from state.recover import RecoverState
 from state.register import RegisterState
+from state.repay import RepayState
 from state.restore import RestoreState
 from web import redis_locks
 from web.routes import http_app
@@ -99,7 +106,18 @@ def _add_operator_console(app: rx.App) -> None:
         title="Журнал действий — консоль Credit7",
         on_load=AuditLogState.load,
     )
-    # The deletion and restoration queues are added here after that branch merges.
+    app.add_page(
+        deletion_queue,
+        route=urls.OPERATOR_DELETIONS,
+        title="Удаление аккаунтов — консоль Credit7",
+        on_load=DeletionQueueState.load,
+    )
+    app.add_page(
+        restoration_queue,
+        route=urls.OPERATOR_RESTORATIONS,
+        title="Восстановление аккаунтов — консоль Credit7",
+        on_load=RestorationQueueState.load,
+    )
 
 
 def build(settings: Settings) -> rx.App:
@@ -141,7 +159,12 @@ def build(settings: Settings) -> rx.App:
     )
     app.add_page(apply, route=urls.APPLY, title="Заявка на заём — Credit7", on_load=ApplyState.load)
     app.add_page(profile, route=urls.PROFILE, title="Профиль — Credit7", on_load=ProfileState.load)
-    app.add_page(pay, route=urls.PAY, title="Внести платёж — Credit7")
+    app.add_page(
+        quick_pay, route=urls.PAY, title="Внести платёж — Credit7", on_load=QuickPayState.load
+    )
+    app.add_page(
+        repay, route=urls.REPAY, title="Погашение займа — Credit7", on_load=RepayState.load
+    )
     app.add_page(faq, route=urls.FAQ, title="Вопросы и ответы — Credit7")
     app.add_page(
         gosuslugi,

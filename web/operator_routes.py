@@ -1,5 +1,6 @@
 """The operator console's HTTP routes: its own session cookie (never the borrower's) and the
-files operators may open (the passport photo for the identification role only)."""
+files operators may open (the passport photo for the identification role only, a restoration
+request's photos for the accounts role only, documents for any operator)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from credit7_web import urls, wiring
-from credit7_web.backoffice import identification, search
+from credit7_web.backoffice import identification, restorations, search
 from credit7_web.backoffice import sessions as operator_sessions
 from credit7_web.backoffice.models import Operator, Role
-from web.responses import PRIVATE, not_found, secure
+from web.responses import PRIVATE, not_found, path_id, pdf, secure
+
+INLINE = PRIVATE | {"Content-Disposition": "inline"}
 
 
 def _operator(request: Request) -> Operator | None:
@@ -57,25 +60,39 @@ def operator_logout(request: Request) -> RedirectResponse:
     return response
 
 
+def _jpeg(data: bytes | None) -> Response:
+    return not_found() if data is None else Response(data, media_type="image/jpeg", headers=INLINE)
+
+
 def operator_photo(request: Request) -> Response:
-    operator = _operator(request)
-    raw = request.path_params["photo_id"]
-    if operator is None or operator.role != Role.IDENTIFICATION or not raw.isdigit():
+    operator, photo_id = _operator(request), path_id(request, "photo_id")
+    if operator is None or operator.role != Role.IDENTIFICATION or photo_id is None:
         return not_found()
     with wiring.unit() as u:
-        data = identification.photo_file(u.db, u.settings, int(raw))
-    if data is None:
+        return _jpeg(identification.photo_file(u.db, u.settings, photo_id))
+
+
+def operator_restoration_photo(request: Request) -> Response:
+    operator, request_id = _operator(request), path_id(request, "request_id")
+    which = request.path_params["which"]
+    if (
+        operator is None
+        or operator.role != Role.ACCOUNTS
+        or request_id is None
+        or which not in ("passport", "selfie")
+    ):
         return not_found()
-    return Response(data, media_type="image/jpeg", headers=PRIVATE)
+    with wiring.unit() as u:
+        return _jpeg(restorations.photo(u.db, u.settings, request_id, which))
 
 
 def operator_document(request: Request) -> Response:
-    raw = request.path_params["document_id"]
-    if _operator(request) is None or not raw.isdigit():
+    document_id = path_id(request, "document_id")
+    if _operator(request) is None or document_id is None:
         return not_found()
     with wiring.unit() as u:
-        pdf = search.document_file(u.db, u.settings, int(raw))
-    return not_found() if pdf is None else pdf(pdf, raw)
+        data = search.document_file(u.db, u.settings, document_id)
+    return not_found() if data is None else pdf(data, str(document_id))
 
 
 def routes() -> list[BaseRoute]:
@@ -84,4 +101,5 @@ def routes() -> list[BaseRoute]:
         Route(urls.OPERATOR_LOGOUT, operator_logout, methods=["GET", "POST"]),
         Route(urls.OPERATOR_PHOTO_FILE, operator_photo, methods=["GET"]),
         Route(urls.OPERATOR_DOCUMENT_FILE, operator_document, methods=["GET"]),
+        Route(urls.OPERATOR_RESTORATION_FILE, operator_restoration_photo, methods=["GET"]),
     ]

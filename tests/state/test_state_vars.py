@@ -21,13 +21,17 @@ from state.gosuslugi import GosuslugiState
 from state.login import LoginState
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState
+from state.operator_deletions import DeletionQueueState
 from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
+from state.operator_restorations import RestorationQueueState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
 from state.questionnaire import QuestionnaireState
+from state.quick_pay import QuickPayState
 from state.recover import RecoverState
 from state.register import RegisterState
+from state.repay import RepayState
 from state.restore import RestoreState
 from state.sandbox import SmsOutboxState
 from state.sandbox_clock import BusinessDateState
@@ -40,7 +44,10 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
     CabinetState: {"name", "phone", "requested", "pending", "refusal", "reapply", "loaded"}
-    | {"loan", "schedule", "documents", "operations"},
+    | {"loan", "schedule", "documents", "operations", "payment_note", "payment_failed"},
+    RepayState: {"errors", "answered", "number", "total", "minimum", "card", "step", "amount"},
+    QuickPayState: {"errors", "answered", "name", "total", "due", "minimum", "found", "note"}
+    | {"note_failed"},
     ApplyState: {"errors", "answered", "stage", "has_photo", "photo_url", "has_card"}
     | {"card_label", "priced", "resend_timer", "notice", "photo_rejection"}
     | {"card_notice", "card_failed", "upload_progress", "amount", "term", "amount_min"}
@@ -57,12 +64,14 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     BusinessDateState: {"enabled", "today", "shift", "error"},
     CalculatorState: {"due_dates", "signed_in"},
     SmsOutboxState: {"enabled", "messages"},
-    OperatorLoginState: {"errors", "busy"},
+    OperatorLoginState: {"errors", "answered"},
     ConsoleHomeState: CONSOLE,
-    IdentificationState: CONSOLE | {"errors", "busy", "photo", "waiting", "notice"},
+    IdentificationState: CONSOLE | {"errors", "answered", "photo", "waiting", "notice"},
     BorrowerSearchState: CONSOLE
-    | {"errors", "busy", "found", "person", "loans", "operations", "documents"},
+    | {"errors", "answered", "found", "person", "loans", "operations", "documents"},
     AuditLogState: CONSOLE | {"entries"},
+    DeletionQueueState: CONSOLE | {"errors", "answered", "waiting", "notice", "request"},
+    RestorationQueueState: CONSOLE | {"errors", "answered", "waiting", "notice", "request"},
     GosuslugiState: {"errors", "answered", "stage", "notice", "refusal", "registered", "locked"}
     | {"to_fill", "phone_display"},
     ProfileState: {"errors", "answered", "loaded", "profile", "editing", "new_phone_display"}
@@ -75,6 +84,8 @@ BACKEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"_phone", "_confirmed_at"},
     QuestionnaireState: set(),
     CabinetState: set(),
+    RepayState: {"_key", "_amount_kop", "_bound"},
+    QuickPayState: {"_loan_id", "_key"},
     ApplyState: set(),
     BusinessDateState: set(),
     CalculatorState: set(),
@@ -84,6 +95,8 @@ BACKEND: dict[type[BaseState], set[str]] = {
     IdentificationState: set(),
     BorrowerSearchState: set(),
     AuditLogState: set(),
+    DeletionQueueState: set(),
+    RestorationQueueState: set(),
     GosuslugiState: set(),
     ProfileState: {"_new_phone"},
     RestoreState: {"_passport", "_selfie"},
@@ -96,6 +109,8 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     | {"change_phone"},
     QuestionnaireState: {"load", "save_field", "set_same_address", "back", "submit"},
     CabinetState: {"load", "logout"},
+    RepayState: {"load", "submit", "confirm", "change"},
+    QuickPayState: {"load", "find", "pay", "again"},
     ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}
     | {"upload_progressed", "bind_card", "submit", "watch_decision", "send_code", "sign"},
     BusinessDateState: {"load", "move", "reset_clock"},
@@ -106,6 +121,8 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     IdentificationState: {"load", "confirm", "reject"},
     BorrowerSearchState: {"load", "search"},
     AuditLogState: {"load"},
+    DeletionQueueState: {"load", "carry_out"},
+    RestorationQueueState: {"load", "approve", "reject"},
     GosuslugiState: {"load", "submit", "submit_code", "resend", "back"},
     ProfileState: {"load", "edit", "cancel", "start_phone_change"}
     | {"resend_phone_code", "confirm_phone_change", "change_email", "change_password"}

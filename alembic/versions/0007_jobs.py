@@ -1,7 +1,7 @@
 """jobs: the SMS outbox, and the sandbox provider's idempotency key
 
-Revision ID: 0006_jobs
-Revises: 0005_account_life
+Revision ID: 0007_jobs
+Revises: 0006_ledger
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006_jobs"
-down_revision: str | None = "0005_account_life"
+revision: str = "0007_jobs"
+down_revision: str | None = "0006_ledger"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
