@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import date
 from math import isfinite
@@ -23,12 +22,12 @@ from state.caller import Caller, borrower_of, go_to, query_param, signed_in
 from state.forms import answers, text
 from state.phone_code import SignatureCodeMixin
 
-log = logging.getLogger(__name__)
-
 REFUSED = ApplicationStatus.REFUSED
 RUB = tariff.KOPECKS_PER_RUBLE
 LOADING = "loading"
-DECISION_FAILED = "Не удалось получить решение. Обновите страницу через минуту."
+DECISION_LATE = "Решение задерживается. Обновите страницу через минуту."
+WATCH_EVERY_S = 0.5  # how often an open tab looks for the decision
+WATCH_S = 120  # then the tab stops looking and says so; the decision still comes
 
 
 @dataclass(frozen=True)
@@ -260,7 +259,7 @@ class ApplyState(SignatureCodeMixin, rx.State):
     def submit(self, me: Caller, answered: Any = None):
         try:
             applications.apply(
-                me.db, me.clock, me.id, self.amount * RUB, self.term, list(self.chosen)
+                me.db, me.clock, me.jobs, me.id, self.amount * RUB, self.term, list(self.chosen)
             )
         except Refusal as error:
             self._fail(error)
@@ -271,37 +270,32 @@ class ApplyState(SignatureCodeMixin, rx.State):
 
     @rx.event(background=True)
     async def watch_decision(self):
-        """Run the decision for this borrower's pending application and show it when it lands."""
-        async with self:
-            with wiring.unit() as u:
-                borrower = borrower_of(self, u)
-                application = (
-                    applications.open_application(u.db, borrower.id)
-                    if borrower and borrower.id
-                    else None
-                )
-            if application is None:
-                return
-        try:
-            await asyncio.to_thread(_decide, application.id)
-        except Exception:
-            log.exception("the decision on application %s failed", application.id)
+        """Wait for the decision the worker makes on this borrower's application and show it
+        when it lands (the tab may close meanwhile: the decision is made all the same)."""
+        deadline = asyncio.get_running_loop().time() + WATCH_S
+        while True:
             async with self:
-                self.errors = {"": DECISION_FAILED}
+                with wiring.db() as session:
+                    me = Caller(session)
+                    me.borrower = borrower_of(self, me)
+                    if me.borrower is None:
+                        return
+                    progress = applications.progress(me.db, me.clock, me.id)
+                    if progress.stage != Stage.SCORING:
+                        self._show_decision(me, progress)
+                        return
+                    if asyncio.get_running_loop().time() > deadline:
+                        self.errors = {"": DECISION_LATE}
+                        return
+            await asyncio.sleep(WATCH_EVERY_S)
+
+    def _show_decision(self, me: Caller, progress: Progress) -> None:
+        decided = progress.latest
+        if decided and decided.status == REFUSED:
+            self._show_refusal(decided, me)  # even one that allows a new application now
             return
-        async with self:
-            with wiring.db() as session:
-                me = Caller(session)
-                me.borrower = borrower_of(self, me)
-                if me.borrower is None or me.borrower.id != application.borrower_id:
-                    return
-                progress = applications.progress(me.db, me.clock, me.id)
-                decided = progress.latest
-                if decided and decided.id == application.id and decided.status == REFUSED:
-                    self._show_refusal(decided, me)  # even one that allows a new application now
-                    return
-                self._show_prerequisites(me)
-                self._show(me, progress)
+        self._show_prerequisites(me)
+        self._show(me, progress)
 
     @rx.event
     @answers
@@ -360,9 +354,3 @@ def _whole(value: object) -> int | None:
         return int(value)
     except ValueError:  # not a number, or more digits than int() takes from a string
         return None
-
-
-def _decide(application_id: int) -> None:
-    """In a worker thread: bureaus answer over the network, the event loop must not wait."""
-    with wiring.unit() as u:
-        applications.decide(u.db, u.clock, u.settings, u.bureaus, application_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -92,13 +93,27 @@ def _current(documents: list[Document]) -> list[Document]:
 def _running(db: Session, clock: Clock, loan: Loan) -> RunningLoan:
     today = clock.today()
     terms = debt.terms_for(db, loan)
-    payments = debt.payments_of(db, loan.id)  # type: ignore[arg-type]
-    owed = debt.debt_on(terms, payments, today)
+    payments = tuple(debt.payments_of(db, loan.id))  # type: ignore[arg-type]
+    owed, schedule, promo = _position(terms, payments, today)
     return RunningLoan(
         loan=loan,
         debt=owed,
-        schedule=debt.schedule(terms, payments),  # what is left to pay on the due date
-        promo=debt.promo_on(terms, today),
+        schedule=list(schedule),
+        promo=promo,
         can_prolong=prolongation.refusal(terms, owed) is None,
         services=services.bought(db, clock, loan),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _position(
+    terms: debt.Terms, payments: tuple[debt.Payment, ...], today: date
+) -> tuple[debt.Debt, tuple[debt.ScheduleRow, ...], bool]:
+    """The debt, schedule and promo of a loan: a pure computation, the same for a borrower
+    until a payment, a prolongation, a refund or the date changes, so each tab's reload reuses
+    it."""
+    return (
+        debt.debt_on(terms, payments, today),
+        tuple(debt.schedule(terms, payments)),  # what is left to pay on the due date
+        debt.promo_on(terms, today),
     )

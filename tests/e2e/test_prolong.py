@@ -20,10 +20,10 @@ from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.russian import format_date
 from credit7_web.sandbox import business_date
 from credit7_web.sandbox.acquirer import SandboxAcquirer
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.servicing import booking, debt
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.test_account import CABINET, sign_in
+from tests.jobs import instant_sms
 from tests.state.lending_setup import give_loan
 
 
@@ -168,7 +168,7 @@ def run_payouts(engine: Engine) -> int:
     with Session(engine) as s:
         clock = business_date.clock_for(s)
         acquirer = SandboxAcquirer(s, clock)
-        return signing.disburse_due(s, clock, wiring.settings(), acquirer, SandboxSms(s, clock))
+        return signing.disburse_due(s, clock, wiring.settings(), acquirer, instant_sms(s, clock))
 
 
 def test_a_50_000_loan_waits_four_hours_and_can_be_cancelled(

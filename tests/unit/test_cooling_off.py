@@ -19,10 +19,11 @@ from credit7_web.lending import applications, signing
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.sandbox.acquirer import SandboxAcquirer
 from credit7_web.sandbox.bureaus import sandbox_bureaus
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.servicing import debt
 from credit7_web.servicing.dashboard import dashboard
 from credit7_web.settings import Settings
+from tests.jobs import NoJobs, instant_sms
 from tests.unit.account_setup import PERSON, PHONE, last_code, lend, make_person, repay
 
 WELL_PAID = {"monthly_income": "150000", "dependants": "0"}
@@ -35,12 +36,14 @@ def take(db: Session, clock: FixedClock, settings: Settings, borrower_id: int, a
     """Apply for `amount`, be approved for all of it, and sign by SMS code (a minute after the
     last code: a new one is not sent sooner)."""
     clock.advance(timedelta(minutes=1))
-    application = applications.apply(db, clock, borrower_id, amount, 20, [])
-    decided = applications.decide(db, clock, settings, sandbox_bureaus(), application.id or 0)
+    application = applications.apply(db, clock, NoJobs(), borrower_id, amount, 20, [])
+    decided = applications.decide(
+        db, clock, settings, sandbox_bureaus(), instant_sms(db, clock), application.id or 0
+    )
     assert decided.status == "approved" and decided.approved_amount_kop == amount
     loan = applications.open_loan(db, borrower_id)
     assert loan is not None and loan.id is not None
-    signing.send_sign_code(db, clock, settings, SandboxSms(db, clock), borrower_id, loan.id)
+    signing.send_sign_code(db, clock, settings, instant_sms(db, clock), borrower_id, loan.id)
     acquirer = SandboxAcquirer(db, clock)
     return signing.sign(db, clock, settings, acquirer, borrower_id, loan.id, last_code(db, PHONE))
 
@@ -61,7 +64,7 @@ def signed_repeat_loan(
 
 def run_job(db: Session, clock: FixedClock, settings: Settings) -> int:
     return signing.disburse_due(
-        db, clock, settings, SandboxAcquirer(db, clock), SandboxSms(db, clock)
+        db, clock, settings, SandboxAcquirer(db, clock), instant_sms(db, clock)
     )
 
 

@@ -22,11 +22,11 @@ from credit7_web.ledger.models import Kind
 from credit7_web.lending.models import LoanStatus
 from credit7_web.lending.pricing import charges_cap_kop
 from credit7_web.sandbox.acquirer import SandboxAcquirer
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.servicing import payments, prolongation, prolonging, services
 from credit7_web.servicing.models import PaymentAttempt, Prolongation
 from credit7_web.settings import Settings
 from tests.conftest import T0, fresh_database
+from tests.jobs import instant_sms
 from tests.unit.account_setup import PHONE, last_code, lend, make_person
 from tests.unit.payment_setup import finish
 from tests.unit.test_payments_machine import Payments
@@ -63,7 +63,7 @@ class PaymentsProlongationsRefusals(Payments):
         except Refusal:
             return
         self.clock.advance(timedelta(seconds=61))  # a new code may be sent
-        sms = SandboxSms(self.db, self.clock)
+        sms = instant_sms(self.db, self.clock)
         prolonging.send_code(
             self.db, self.clock, self.settings, sms, self.loan.borrower_id, self.loan.id
         )
@@ -114,7 +114,7 @@ class PaymentsProlongationsRefusals(Payments):
     def books_are_exact(self) -> None:
         if not hasattr(self, "db"):
             return
-        acquirer, sms = SandboxAcquirer(self.db, self.clock), SandboxSms(self.db, self.clock)
+        acquirer, sms = SandboxAcquirer(self.db, self.clock), instant_sms(self.db, self.clock)
         assert reconcile.run(self.db, self.clock, self.settings, acquirer, sms) == []
         owed = self.owed()
         assert owed.charges_accrued_kop + self.loan.services_kop <= charges_cap_kop(

@@ -15,10 +15,11 @@ from credit7_web.ledger import book
 from credit7_web.ledger.models import Kind, LedgerTransaction
 from credit7_web.lending.models import Loan
 from credit7_web.sandbox.acquirer import SandboxAcquirer
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.servicing import debt, payments, prolongation, prolonging
 from credit7_web.servicing.models import PaymentStatus, Prolongation
 from credit7_web.settings import Settings
+from tests.jobs import instant_sms
 from tests.unit.account_setup import PHONE, last_code, lend, make_person
 
 KEY = "prolong-key-0123456789"
@@ -31,7 +32,7 @@ def loan(db: Session, clock: FixedClock, settings: Settings) -> Loan:
 
 def _sign(db: Session, clock: FixedClock, settings: Settings, loan: Loan, key: str = KEY):
     acquirer = SandboxAcquirer(db, clock)
-    prolonging.send_code(db, clock, settings, SandboxSms(db, clock), loan.borrower_id, loan.id)
+    prolonging.send_code(db, clock, settings, instant_sms(db, clock), loan.borrower_id, loan.id)
     code = last_code(db, PHONE)
     return acquirer, prolonging.confirm(
         db, clock, settings, acquirer, loan.borrower_id, loan.id, code, key, "/cabinet/prolong"
@@ -40,7 +41,7 @@ def _sign(db: Session, clock: FixedClock, settings: Settings, loan: Loan, key: s
 
 def _finish(db: Session, clock: FixedClock, settings: Settings, acquirer, order: str):
     return payments.finish_order(
-        db, clock, settings, acquirer, SandboxSms(db, clock), order, borrower_id=None
+        db, clock, settings, acquirer, instant_sms(db, clock), order, borrower_id=None
     )
 
 
@@ -130,7 +131,7 @@ def test_a_wrong_code_or_another_borrower_is_refused(
 ) -> None:
     clock.advance(timedelta(days=25))
     acquirer = SandboxAcquirer(db, clock)
-    prolonging.send_code(db, clock, settings, SandboxSms(db, clock), loan.borrower_id, loan.id)
+    prolonging.send_code(db, clock, settings, instant_sms(db, clock), loan.borrower_id, loan.id)
     code = last_code(db, PHONE)
     wrong = "000000" if code != "000000" else "111111"
     with pytest.raises(Refusal) as caught:
@@ -140,7 +141,7 @@ def test_a_wrong_code_or_another_borrower_is_refused(
     assert "code" in caught.value.errors
     other = make_person(db, clock, settings, phone="9167654321")
     for call in (
-        lambda: prolonging.send_code(db, clock, settings, SandboxSms(db, clock), other, loan.id),
+        lambda: prolonging.send_code(db, clock, settings, instant_sms(db, clock), other, loan.id),
         lambda: prolonging.confirm(db, clock, settings, acquirer, other, loan.id, code, KEY, "/x"),
     ):
         with pytest.raises(Refusal) as caught:

@@ -1,8 +1,8 @@
 """prolongations (additional agreements and those waiting for their payment), refusals of extra
 services, the cooling-off payout time
 
-Revision ID: 0007_prolongations
-Revises: 0006_ledger
+Revision ID: 0008_prolongations
+Revises: 0007_jobs
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0007_prolongations"
-down_revision: str | None = "0006_ledger"
+revision: str = "0008_prolongations"
+down_revision: str | None = "0007_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
