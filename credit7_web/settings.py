@@ -28,6 +28,14 @@ class Settings:
     esia_url: str = ""
     esia_client_id: str = "credit7"
     esia_client_secret: str = "credit7-sandbox-secret"  # noqa: S105  (the sandbox's own)
+    # The address borrowers reach the app at (CREDIT7_PUBLIC_URL); https makes every cookie
+    # Secure even when a proxy in front speaks plain http to the app.
+    public_url: str = ""
+    # Proxies whose X-Forwarded-For names the client (CREDIT7_TRUSTED_PROXIES, comma-separated
+    # addresses); from anyone else the header is ignored, so a client cannot pick its address.
+    trusted_proxies: frozenset[str] = frozenset()
+    # Prefix of the rate-limit keys, so tests and several apps on one Redis do not share counts.
+    rate_limit_prefix: str = "credit7"
 
 
 def _secret_key(data_dir: Path) -> bytes:
@@ -81,4 +89,9 @@ def load_settings() -> Settings:
         esia_client_secret=os.environ.get(
             "CREDIT7_ESIA_CLIENT_SECRET", Settings.esia_client_secret
         ),
+        public_url=os.environ.get("CREDIT7_PUBLIC_URL", ""),
+        trusted_proxies=frozenset(
+            a.strip() for a in os.environ.get("CREDIT7_TRUSTED_PROXIES", "").split(",") if a.strip()
+        ),
+        rate_limit_prefix=os.environ.get("CREDIT7_RATE_LIMIT_PREFIX", Settings.rate_limit_prefix),
     )

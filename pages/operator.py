@@ -11,7 +11,7 @@ import reflex as rx
 
 from credit7_web import urls
 from credit7_web.backoffice.identification import REASON_MAX
-from pages.components import NOT_READY, card, error_text, field, form_error, submit
+from pages.components import NOT_READY, card, error_text, field, form_error, sign_out, submit
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState, ConsoleMixin
 from state.operator_identification import IdentificationState
@@ -40,8 +40,7 @@ def console_page(state: type[ConsoleMixin], *children: rx.Component, title: str)
         ),
         rx.hstack(
             rx.text(state.who, " · ", state.role_title, size="2"),
-            # A full page load: the route ends the session and drops the HttpOnly cookie.
-            rx.el.a("Выйти", href=urls.OPERATOR_LOGOUT, class_name="c7-text-link"),
+            sign_out(urls.OPERATOR_LOGOUT, variant="ghost", size="1"),
             spacing="3",
             align="center",
         ),

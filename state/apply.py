@@ -20,7 +20,7 @@ from credit7_web.lending.applications import Progress, Stage
 from credit7_web.lending.models import ApplicationStatus, LoanApplication
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_card, format_date
-from state.caller import Caller, borrower_of, query_param, signed_in
+from state.caller import Caller, PersonalState, borrower_of, query_param, signed_in
 from state.forms import FormMixin, answers, text
 from state.phone_code import NEW_CODE_SENT, ResendTimer
 
@@ -75,7 +75,7 @@ def _figures(quote: pricing.Quote) -> dict[str, Any]:
     }
 
 
-class ApplyState(FormMixin, rx.State):
+class ApplyState(FormMixin, PersonalState, rx.State):
     stage: str = LOADING
     has_photo: bool = False
     photo_url: str = ""

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import reflex as rx
 
-from credit7_web import urls, wiring
+from credit7_web import urls
 from credit7_web.clock import moscow_date
 from credit7_web.documents.models import Document
-from credit7_web.identity import sessions
 from credit7_web.identity.models import BorrowerStatus
 from credit7_web.ledger.models import Operation
 from credit7_web.lending import pricing
@@ -20,11 +18,9 @@ from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
-from state.apply import ApplyState, refusal_texts
-from state.caller import Caller, signed_in
-from state.questionnaire import QuestionnaireState
+from state.apply import refusal_texts
+from state.caller import Caller, PersonalState, signed_in
 
-PERSONAL_STATES = (QuestionnaireState, ApplyState)
 PENDING_TEXT = {
     ApplicationStatus.SCORING: "Заявка на рассмотрении",
     LoanStatus.AWAITING_SIGNATURE: "Заём одобрен: подпишите договор",
@@ -131,7 +127,7 @@ def _loan_view(running: RunningLoan, today: str) -> LoanView:
     )
 
 
-class CabinetState(rx.State):
+class CabinetState(PersonalState, rx.State):
     name: str = ""
     phone: str = ""
     requested: str = ""
@@ -181,14 +177,3 @@ class CabinetState(rx.State):
                 for row in view.running.schedule
             ]
         self.loaded = True
-
-    @rx.event
-    async def logout(self):
-        token = sessions.token_from_cookies(self.router.headers.cookie)
-        if token:
-            with wiring.unit() as u:
-                sessions.revoke(u.db, u.clock, token)
-        for holder in PERSONAL_STATES:  # the tab outlives the session: forget what it showed
-            (await self.get_state(holder)).reset()
-        self.reset()
-        return rx.call_script(f"window.location.replace({json.dumps(urls.AUTH_LOGOUT)})")

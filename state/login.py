@@ -7,7 +7,7 @@ import reflex as rx
 from credit7_web import urls, wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import accounts, sessions
-from state.caller import borrower_of, go_to_claim, home_of, query_param
+from state.caller import borrower_of, browser_key, go_to_claim, home_of, query_param
 from state.forms import FormMixin, answers, secret, text
 
 RESET_NOTICE = "Пароль изменён. Войдите с новым паролем."
@@ -37,7 +37,9 @@ class LoginState(FormMixin, rx.State):
             except Refusal as error:
                 self._fail(error)
                 return None
-            ticket = sessions.open_session(u.db, u.clock, u.settings, borrower.id)
+            ticket = sessions.open_session(
+                u.db, u.clock, u.settings, borrower.id, browser_key(self)
+            )
             target = home_of(borrower)
         self._ok()
         if target == urls.CABINET:

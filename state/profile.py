@@ -13,7 +13,7 @@ from credit7_web.errors import Refusal
 from credit7_web.identity import deletion, profile, sessions
 from credit7_web.identity.models import BorrowerStatus
 from credit7_web.russian import format_date, format_phone
-from state.caller import Caller, go_to_claim, query_param, signed_in
+from state.caller import Caller, PersonalState, browser_key, go_to_claim, query_param, signed_in
 from state.forms import secret, text
 from state.sending import SendingMixin
 
@@ -34,7 +34,7 @@ class ProfileView:
     from_gosuslugi: bool = False
 
 
-class ProfileState(SendingMixin, rx.State):
+class ProfileState(SendingMixin, PersonalState, rx.State):
     loaded: bool = False
     profile: ProfileView = ProfileView()
     editing: str = ""  # the form open: "", phone, phone_code, email, password, delete
@@ -65,7 +65,7 @@ class ProfileState(SendingMixin, rx.State):
 
     def _then_sign_in_again(self, me: Caller, done: str) -> rx.event.EventSpec:
         """Every session ended with the change: this tab goes on in a new one."""
-        ticket = sessions.open_session(me.db, me.clock, me.settings, me.id)
+        ticket = sessions.open_session(me.db, me.clock, me.settings, me.id, browser_key(self))
         self.reset()
         return go_to_claim(ticket, urls.with_query(urls.PROFILE, done=done))
 

@@ -10,7 +10,7 @@ from credit7_web import urls, wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import accounts, otp, sessions
 from credit7_web.lending import applications, pricing
-from state.caller import borrower_of, go_to_claim, home_of, query_param
+from state.caller import borrower_of, browser_key, go_to_claim, home_of, query_param
 from state.forms import answers, checked, secret, text
 from state.phone_code import PhoneCodeMixin
 
@@ -82,7 +82,9 @@ class RegisterState(PhoneCodeMixin, rx.State):
             except Refusal as error:
                 self._fail(error)
                 return None
-            ticket = sessions.open_session(u.db, u.clock, u.settings, borrower.id)
+            ticket = sessions.open_session(
+                u.db, u.clock, u.settings, borrower.id, browser_key(self)
+            )
         self._ok()
         self._restart()
         return go_to_claim(ticket, urls.QUESTIONNAIRE)

@@ -45,6 +45,7 @@ from state.recover import RecoverState
 from state.register import RegisterState
 from state.restore import RestoreState
 from web import redis_locks
+from web.guard import Guard
 from web.jobs import periodic_loop
 from web.routes import http_app
 
@@ -112,7 +113,7 @@ def build(settings: Settings) -> rx.App:
             rx.el.script(src="/masks.js", defer=True),
         ],
         toaster=rx.toast.provider(custom_attrs=TOASTER_LABELS),
-        api_transformer=http_app(),
+        api_transformer=[http_app(), Guard],
     )
     # Only the overlay is replaced: passing app_wraps= would drop the error boundary and others.
     app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None

@@ -11,7 +11,9 @@ from credit7_web import urls, wiring
 from credit7_web.backoffice import identification, search
 from credit7_web.backoffice import sessions as operator_sessions
 from credit7_web.backoffice.models import Operator, Role
-from web.responses import PRIVATE, not_found, secure
+from credit7_web.identity import sessions
+from credit7_web.ids import parse_id
+from web.responses import forbidden, jpeg, not_found, pdf, same_origin, secure
 
 
 def _operator(request: Request) -> Operator | None:
@@ -25,11 +27,12 @@ def _operator(request: Request) -> Operator | None:
 
 def operator_claim(request: Request) -> RedirectResponse:
     """Trade the operator's sign-in ticket for the operator cookie (as `claim` for borrowers)."""
-    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+    browser = sessions.browser_from_cookies(request.headers.get("cookie", ""))
+    if not same_origin(request) or not browser:
         return RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
     ticket = request.query_params.get("ticket", "")[:100]
     with wiring.unit() as u:
-        token = operator_sessions.claim(u.db, u.clock, ticket) if ticket else None
+        token = operator_sessions.claim(u.db, u.clock, ticket, browser) if ticket else None
     if token is None:
         return RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
     response = RedirectResponse(urls.OPERATOR, status_code=303)
@@ -45,7 +48,10 @@ def operator_claim(request: Request) -> RedirectResponse:
     return response
 
 
-def operator_logout(request: Request) -> RedirectResponse:
+def operator_logout(request: Request) -> Response:
+    """As the borrowers' sign-out: a same-origin POST ends the session, then drops the cookie."""
+    if not same_origin(request):
+        return forbidden()
     token = request.cookies.get(operator_sessions.OPERATOR_COOKIE)
     if token:
         with wiring.unit() as u:
@@ -58,30 +64,28 @@ def operator_logout(request: Request) -> RedirectResponse:
 
 
 def operator_photo(request: Request) -> Response:
-    operator = _operator(request)
-    raw = request.path_params["photo_id"]
-    if operator is None or operator.role != Role.IDENTIFICATION or not raw.isdigit():
+    photo_id = parse_id(request.path_params["photo_id"])
+    operator = _operator(request) if photo_id else None
+    if operator is None or operator.role != Role.IDENTIFICATION or photo_id is None:
         return not_found()
     with wiring.unit() as u:
-        data = identification.photo_file(u.db, u.settings, int(raw))
-    if data is None:
-        return not_found()
-    return Response(data, media_type="image/jpeg", headers=PRIVATE)
+        data = identification.photo_file(u.db, u.settings, photo_id)
+    return not_found() if data is None else jpeg(data)
 
 
 def operator_document(request: Request) -> Response:
-    raw = request.path_params["document_id"]
-    if _operator(request) is None or not raw.isdigit():
+    document_id = parse_id(request.path_params["document_id"])
+    if document_id is None or _operator(request) is None:
         return not_found()
     with wiring.unit() as u:
-        pdf = search.document_file(u.db, u.settings, int(raw))
-    return not_found() if pdf is None else pdf(pdf, raw)
+        data = search.document_file(u.db, u.settings, document_id)
+    return not_found() if data is None else pdf(data, str(document_id))
 
 
 def routes() -> list[BaseRoute]:
     return [
         Route(urls.OPERATOR_CLAIM, operator_claim, methods=["GET"]),
-        Route(urls.OPERATOR_LOGOUT, operator_logout, methods=["GET", "POST"]),
+        Route(urls.OPERATOR_LOGOUT, operator_logout, methods=["POST"]),
         Route(urls.OPERATOR_PHOTO_FILE, operator_photo, methods=["GET"]),
         Route(urls.OPERATOR_DOCUMENT_FILE, operator_document, methods=["GET"]),
     ]

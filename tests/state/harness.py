@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from credit7_web import wiring
 from credit7_web.clock import SystemClock
-from credit7_web.identity import accounts, questionnaire, sessions
+from credit7_web.identity import accounts, hashing, questionnaire, sessions
 from credit7_web.identity.models import (
     AuthSession,
     Borrower,
@@ -28,7 +28,7 @@ from credit7_web.identity.models import (
     OneTimeCode,
     Profile,
 )
-from credit7_web.identity.sessions import SESSION_COOKIE
+from credit7_web.identity.sessions import BROWSER_COOKIE, SESSION_COOKIE
 from credit7_web.sandbox.models import SmsMessage
 from credit7_web.sandbox.sms import outbox
 
@@ -100,6 +100,8 @@ class Browser:
     def __init__(self) -> None:
         self.root = State(_reflex_internal_init=True)
         self.cookie = ""
+        # The key `web.guard` gives every browser on its first page load.
+        self.key = hashing.new_token()
         self.path = "/"
         self.query = ""
         self.deltas: list[str] = []
@@ -119,9 +121,11 @@ class Browser:
         return self
 
     def _router_data(self) -> dict[str, Any]:
-        headers = {"origin": "http://localhost:3000", "host": "localhost:8000"}
-        if self.cookie:
-            headers["cookie"] = self.cookie
+        headers = {
+            "origin": "http://localhost:3000",
+            "host": "localhost:8000",
+            "cookie": "; ".join(filter(None, (f"{BROWSER_COOKIE}={self.key}", self.cookie))),
+        }
         as_path = self.path + (f"?{self.query}" if self.query else "")
         return {
             "pathname": self.path,

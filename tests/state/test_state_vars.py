@@ -73,9 +73,9 @@ BACKEND: dict[type[BaseState], set[str]] = {
     LoginState: set(),
     RegisterState: {"_phone", "_confirmed_at", "_consent_at", "_requested"},
     RecoverState: {"_phone", "_confirmed_at"},
-    QuestionnaireState: set(),
-    CabinetState: set(),
-    ApplyState: set(),
+    QuestionnaireState: {"_owner"},
+    CabinetState: {"_owner"},
+    ApplyState: {"_owner"},
     BusinessDateState: set(),
     CalculatorState: set(),
     SmsOutboxState: set(),
@@ -85,7 +85,7 @@ BACKEND: dict[type[BaseState], set[str]] = {
     BorrowerSearchState: set(),
     AuditLogState: set(),
     GosuslugiState: set(),
-    ProfileState: {"_new_phone"},
+    ProfileState: {"_new_phone", "_owner"},
     RestoreState: {"_passport", "_selfie"},
 }
 HANDLERS: dict[type[BaseState], set[str]] = {
@@ -95,7 +95,7 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     RecoverState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
     | {"change_phone"},
     QuestionnaireState: {"load", "save_field", "set_same_address", "back", "submit"},
-    CabinetState: {"load", "logout"},
+    CabinetState: {"load"},
     ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}
     | {"upload_progressed", "bind_card", "submit", "watch_decision", "send_code", "sign"},
     BusinessDateState: {"load", "move", "reset_clock"},
