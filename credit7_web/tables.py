@@ -1,52 +1,12 @@
-"""Every table of the app, so the metadata Alembic compares with the database is complete."""
+"""Every module that holds tables, imported so the metadata Alembic compares with the database is
+complete. A new `models.py` is named here once; a table added to one already here needs nothing."""
 
-from credit7_web.backoffice.models import AuditEntry, Operator, OperatorSession
-from credit7_web.documents.models import Document
-from credit7_web.identity.models import (
-    AuthSession,
-    Borrower,
-    DeletionRequest,
-    GosuslugiSignup,
-    LoginThrottle,
-    OneTimeCode,
-    PassportPhoto,
-    Profile,
-    RestorationRequest,
-)
-from credit7_web.ledger.models import Operation
-from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
-from credit7_web.sandbox.models import (
-    SandboxAcquirerCard,
-    SandboxAcquirerOrder,
-    SandboxEsiaGrant,
-    SandboxSetting,
-    SmsMessage,
-)
-from credit7_web.servicing.models import Reminder
+from credit7_web.backoffice import models as backoffice
+from credit7_web.documents import models as documents
+from credit7_web.identity import models as identity
+from credit7_web.ledger import models as ledger
+from credit7_web.lending import models as lending
+from credit7_web.sandbox import models as sandbox
+from credit7_web.servicing import models as servicing
 
-__all__ = [
-    "AuditEntry",
-    "AuthSession",
-    "Borrower",
-    "Card",
-    "CardBinding",
-    "DeletionRequest",
-    "Document",
-    "GosuslugiSignup",
-    "Loan",
-    "LoanApplication",
-    "LoginThrottle",
-    "OneTimeCode",
-    "Operation",
-    "Operator",
-    "OperatorSession",
-    "PassportPhoto",
-    "Profile",
-    "Reminder",
-    "RestorationRequest",
-    "SandboxAcquirerCard",
-    "SandboxAcquirerOrder",
-    "SandboxEsiaGrant",
-    "SandboxSetting",
-    "SmsMessage",
-]
+MODULES = (backoffice, documents, identity, ledger, lending, sandbox, servicing)

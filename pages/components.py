@@ -197,6 +197,11 @@ def form(state: type[rx.State], on_submit, *children: rx.Component, **props) -> 
     )
 
 
+def stacked_form(state: type[rx.State], on_submit, *children: rx.Component) -> rx.Component:
+    """A `form` whose parts stand one under another, a row apart."""
+    return form(state, on_submit, rx.vstack(*children, spacing="3", width="100%"))
+
+
 def submit(label: str | rx.Var, state: type[rx.State], **props) -> rx.Component:
     """The one submitting button of a `form`: a spinner and disabled until the answer."""
     busy = waiting(state)

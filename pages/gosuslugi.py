@@ -19,9 +19,9 @@ from pages.components import (
     link_button,
     page,
     password_fields,
+    stacked_form,
     submit,
 )
-from pages.forms import sending_form
 from state.gosuslugi import GosuslugiState as S
 
 LABELS = {
@@ -160,7 +160,7 @@ def _form() -> rx.Component:
         size="2",
     )
     return rx.box(
-        sending_form(
+        stacked_form(
             S,
             S.submit,
             card(
@@ -174,7 +174,7 @@ def _form() -> rx.Component:
                 password_fields(S.errors, "Придумайте пароль"),
                 checkbox(S.errors, consent, "consent"),
                 form_error(S.errors),
-                submit("Получить код по SMS", S.busy),
+                submit("Получить код по SMS", S),
             ),
         ),
         width="100%",
@@ -185,7 +185,7 @@ def _form() -> rx.Component:
 def _code() -> rx.Component:
     return card(
         rx.heading("Подтвердите телефон", size="5", as_="h2"),
-        sending_form(
+        stacked_form(
             S,
             S.submit_code,
             rx.text(
@@ -195,7 +195,7 @@ def _code() -> rx.Component:
             ),
             code_field(S.errors),
             form_error(S.errors),
-            submit("Подтвердить и создать аккаунт", S.busy),
+            submit("Подтвердить и создать аккаунт", S),
             rx.hstack(
                 rx.button(
                     "Отправить код ещё раз", type="button", variant="ghost", on_click=S.resend

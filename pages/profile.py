@@ -15,9 +15,9 @@ from pages.components import (
     link_button,
     page,
     password_fields,
+    stacked_form,
     submit,
 )
-from pages.forms import sending_form
 from state.profile import ProfileState as S
 
 
@@ -39,9 +39,7 @@ def _cancel() -> rx.Component:
 
 
 def _form(*children: rx.Component, handler, label: str) -> rx.Component:
-    return sending_form(
-        S, handler, *children, form_error(S.errors), submit(label, S.busy), _cancel()
-    )
+    return stacked_form(S, handler, *children, form_error(S.errors), submit(label, S), _cancel())
 
 
 def _current_password(name: str) -> rx.Component:
@@ -71,13 +69,13 @@ def _phone_forms() -> rx.Component:
         handler=S.start_phone_change,
         label="Получить код",
     )
-    confirm = sending_form(
+    confirm = stacked_form(
         S,
         S.confirm_phone_change,
         rx.text("Мы отправили SMS с кодом на номер ", rx.text.strong(S.new_phone_display)),
         code_field(S.errors),
         form_error(S.errors),
-        submit("Подтвердить новый номер", S.busy),
+        submit("Подтвердить новый номер", S),
         rx.hstack(
             rx.button(
                 "Отправить код ещё раз",

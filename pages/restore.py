@@ -5,8 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from credit7_web import urls
-from pages.components import card, error_text, form_error, page, phone_field, submit
-from pages.forms import sending_form
+from pages.components import (
+    card,
+    error_text,
+    form_error,
+    page,
+    phone_field,
+    stacked_form,
+    submit,
+)
 from pages.uploads import photo_dropzone
 from state.restore import PASSPORT_UPLOAD, SELFIE_UPLOAD
 from state.restore import RestoreState as S
@@ -48,7 +55,7 @@ def restore() -> rx.Component:
                     ),
                     rx.link("Вернуться ко входу", href=urls.LOGIN),
                 ),
-                sending_form(
+                stacked_form(
                     S,
                     S.submit,
                     rx.text(
@@ -72,7 +79,7 @@ def restore() -> rx.Component:
                         S.upload_selfie,
                     ),
                     form_error(S.errors),
-                    submit("Отправить заявку", S.busy),
+                    submit("Отправить заявку", S),
                 ),
             ),
             max_width="560px",

@@ -11,8 +11,7 @@ from credit7_web.identity import gosuslugi, sessions
 from credit7_web.identity.gosuslugi import Refused, Signup, Stage
 from credit7_web.russian import format_phone
 from state.caller import borrower_of, browser_key, go_to_claim, home_of, query_param
-from state.forms import checked, secret, text
-from state.sending import SendingMixin
+from state.forms import FormMixin, answers, checked, secret, text
 
 INTRO = "intro"
 LOST = (
@@ -21,7 +20,7 @@ LOST = (
 )
 
 
-class GosuslugiState(SendingMixin, rx.State):
+class GosuslugiState(FormMixin, rx.State):
     stage: str = INTRO
     notice: str = ""  # why there is nothing going (a lost callback)
     refusal: str = ""
@@ -56,6 +55,7 @@ class GosuslugiState(SendingMixin, rx.State):
         return None
 
     @rx.event
+    @answers
     def submit(self, form: dict):
         """The questionnaire and the password: the fields Gosuslugi filled come back as sent,
         or the server refuses them."""
@@ -78,6 +78,7 @@ class GosuslugiState(SendingMixin, rx.State):
             self._reload(u)
 
     @rx.event
+    @answers
     def submit_code(self, form: dict):
         if self.stage != Stage.CODE:
             self._ok()

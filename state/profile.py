@@ -14,8 +14,7 @@ from credit7_web.identity import deletion, profile, sessions
 from credit7_web.identity.models import BorrowerStatus
 from credit7_web.russian import format_date, format_phone
 from state.caller import Caller, PersonalState, browser_key, go_to_claim, query_param, signed_in
-from state.forms import secret, text
-from state.sending import SendingMixin
+from state.forms import FormMixin, answers, secret, text
 
 EDITORS = frozenset({"phone", "email", "password", "delete"})
 DONE = {
@@ -34,7 +33,7 @@ class ProfileView:
     from_gosuslugi: bool = False
 
 
-class ProfileState(SendingMixin, PersonalState, rx.State):
+class ProfileState(FormMixin, PersonalState, rx.State):
     loaded: bool = False
     profile: ProfileView = ProfileView()
     editing: str = ""  # the form open: "", phone, phone_code, email, password, delete
@@ -91,6 +90,7 @@ class ProfileState(SendingMixin, PersonalState, rx.State):
         self._close()
 
     @rx.event
+    @answers
     @signed_in
     def start_phone_change(self, me: Caller, form: dict):
         if self.editing != "phone":
@@ -126,6 +126,7 @@ class ProfileState(SendingMixin, PersonalState, rx.State):
         self.errors = {"code": "Мы отправили новый код."}
 
     @rx.event
+    @answers
     @signed_in
     def confirm_phone_change(self, me: Caller, form: dict):
         if self.editing != "phone_code" or not self._new_phone:
@@ -141,6 +142,7 @@ class ProfileState(SendingMixin, PersonalState, rx.State):
         return self._then_sign_in_again(me, "phone")
 
     @rx.event
+    @answers
     @signed_in
     def change_email(self, me: Caller, form: dict):
         if self.editing != "email":
@@ -155,6 +157,7 @@ class ProfileState(SendingMixin, PersonalState, rx.State):
         self._show(me)
 
     @rx.event
+    @answers
     @signed_in
     def change_password(self, me: Caller, form: dict):
         if self.editing != "password":
@@ -177,6 +180,7 @@ class ProfileState(SendingMixin, PersonalState, rx.State):
         return self._then_sign_in_again(me, "password")
 
     @rx.event
+    @answers
     @signed_in
     def request_deletion(self, me: Caller, form: dict):
         if self.editing != "delete":

@@ -9,15 +9,14 @@ import reflex as rx
 from credit7_web import wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import kyc, restoration
-from state.forms import text
-from state.sending import SendingMixin
+from state.forms import FormMixin, answers, text
 
 PASSPORT_UPLOAD = "restore-passport"
 SELFIE_UPLOAD = "restore-selfie"
 ONE_FILE = "Выберите одну фотографию"
 
 
-class RestoreState(SendingMixin, rx.State):
+class RestoreState(FormMixin, rx.State):
     sent: bool = False
     passport_ready: bool = False
     selfie_ready: bool = False
@@ -56,6 +55,7 @@ class RestoreState(SendingMixin, rx.State):
         self.selfie_ready = self._selfie is not None
 
     @rx.event
+    @answers
     def submit(self, form: dict):
         if self.sent:
             self._ok()

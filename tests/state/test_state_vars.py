@@ -63,11 +63,11 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     BorrowerSearchState: CONSOLE
     | {"errors", "busy", "found", "person", "loans", "operations", "documents"},
     AuditLogState: CONSOLE | {"entries"},
-    GosuslugiState: {"errors", "busy", "stage", "notice", "refusal", "registered", "locked"}
+    GosuslugiState: {"errors", "answered", "stage", "notice", "refusal", "registered", "locked"}
     | {"to_fill", "phone_display"},
-    ProfileState: {"errors", "busy", "loaded", "profile", "editing", "new_phone_display"}
+    ProfileState: {"errors", "answered", "loaded", "profile", "editing", "new_phone_display"}
     | {"deletion_due", "notice"},
-    RestoreState: {"errors", "busy", "sent", "passport_ready", "selfie_ready"},
+    RestoreState: {"errors", "answered", "sent", "passport_ready", "selfie_ready"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
     LoginState: set(),
@@ -106,11 +106,11 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     IdentificationState: {"load", "confirm", "reject"},
     BorrowerSearchState: {"load", "search"},
     AuditLogState: {"load"},
-    GosuslugiState: {"load", "sending", "submit", "submit_code", "resend", "back"},
-    ProfileState: {"load", "sending", "edit", "cancel", "start_phone_change"}
+    GosuslugiState: {"load", "submit", "submit_code", "resend", "back"},
+    ProfileState: {"load", "edit", "cancel", "start_phone_change"}
     | {"resend_phone_code", "confirm_phone_change", "change_email", "change_password"}
     | {"request_deletion", "cancel_deletion"},
-    RestoreState: {"load", "sending", "upload_passport", "upload_selfie", "submit"},
+    RestoreState: {"load", "upload_passport", "upload_selfie", "submit"},
 }
 SECRET_WORDS = re.compile(
     r"code|token|ticket|passw|secret|hash|confirm|consent|proof|otp|session|cookie|key", re.I
