@@ -44,7 +44,7 @@ from state.questionnaire import QuestionnaireState
 from state.recover import RecoverState
 from state.register import RegisterState
 from state.restore import RestoreState
-from web import redis_locks
+from web import redis_locks, state_files
 from web.guard import Guard
 from web.jobs import periodic_loop
 from web.routes import http_app
@@ -165,4 +165,5 @@ def build(settings: Settings) -> rx.App:
 
 
 redis_locks.install()
+state_files.install()
 app = build(wiring.settings())
