@@ -246,10 +246,14 @@ class ApplyState(FormMixin, PersonalState, rx.State):
     def upload_progressed(self, progress: Any):
         """While a photo goes up, the old photo's error is gone (the page disables the button)."""
         share = progress.get("progress") if isinstance(progress, dict) else None
-        if isinstance(share, int | float) and not isinstance(share, bool) and isfinite(share):
-            self.upload_progress = int(min(max(share, 0), 1) * 100)
-            if self.upload_progress < 100:  # the last report may come after the answer
-                self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            return
+        if isinstance(share, float) and not isfinite(share):
+            return
+        # Clamped before any arithmetic: 10**400 is an int no float can hold.
+        self.upload_progress = int(min(max(share, 0), 1) * 100)
+        if self.upload_progress < 100:  # the last report may come after the answer
+            self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
 
     @rx.event
     @signed_in
