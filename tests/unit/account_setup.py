@@ -74,8 +74,8 @@ def last_code(db: Session, phone: str) -> str:
     return match[0]
 
 
-def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> Loan:
-    """Photo, card, application, approval and signature: a running loan."""
+def make_ready(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> None:
+    """Photo and card: all an application needs beside the questionnaire."""
     acquirer = SandboxAcquirer(db, clock)
     kyc.save_passport_photo(db, clock, settings, borrower_id, jpeg(), "selfie.jpg")
     order = cards.start_binding(db, clock, acquirer, borrower_id, "/cards/return").rsplit("/")[-1]
@@ -83,6 +83,12 @@ def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -
     assert acquirer.submit_card(order, entry) is not None
     db.commit()
     cards.finish_binding(db, clock, acquirer, borrower_id, order)
+
+
+def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> Loan:
+    """Photo, card, application, approval and signature: a running loan."""
+    make_ready(db, clock, settings, borrower_id)
+    acquirer = SandboxAcquirer(db, clock)
     application = applications.apply(db, clock, borrower_id, 10_000_00, 20, [])
     decided = applications.decide(db, clock, settings, sandbox_bureaus(), application.id or 0)
     assert decided.status == "approved", decided.refusal_text
