@@ -31,9 +31,8 @@ class Settings:
     # The address borrowers reach the app at (CREDIT7_PUBLIC_URL); https makes every cookie
     # Secure even when a proxy in front speaks plain http to the app.
     public_url: str = ""
-    # Proxies whose X-Forwarded-For names the client (CREDIT7_TRUSTED_PROXIES, comma-separated
-    # addresses); from anyone else the header is ignored, so a client cannot pick its address.
-    trusted_proxies: frozenset[str] = frozenset()
+    # Where the rate-limit counts live: memory (one machine) or the workers' Redis.
+    rate_limit_storage: str = "memory://"
     # Prefix of the rate-limit keys, so tests and several apps on one Redis do not share counts.
     rate_limit_prefix: str = "credit7"
 
@@ -90,8 +89,6 @@ def load_settings() -> Settings:
             "CREDIT7_ESIA_CLIENT_SECRET", Settings.esia_client_secret
         ),
         public_url=os.environ.get("CREDIT7_PUBLIC_URL", ""),
-        trusted_proxies=frozenset(
-            a.strip() for a in os.environ.get("CREDIT7_TRUSTED_PROXIES", "").split(",") if a.strip()
-        ),
+        rate_limit_storage=os.environ.get("REFLEX_REDIS_URL") or Settings.rate_limit_storage,
         rate_limit_prefix=os.environ.get("CREDIT7_RATE_LIMIT_PREFIX", Settings.rate_limit_prefix),
     )

@@ -22,6 +22,7 @@ from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_card, format_date
 from state.caller import Caller, PersonalState, borrower_of, query_param, signed_in
 from state.forms import FormMixin, answers, text
+from state.off_loop import off_loop
 from state.phone_code import NEW_CODE_SENT, ResendTimer
 
 log = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ class ApplyState(FormMixin, PersonalState, rx.State):
         upload = files[0]
         data = await upload.read(kyc.MAX_BYTES + 1)
         try:
-            kyc.save_passport_photo(me.db, me.clock, me.settings, me.id, data, upload.name or "")
+            await off_loop(_store_photo, me.id, data)
         except Refusal as error:
             self._fail(error)
             return
@@ -374,6 +375,12 @@ def _whole(value: object) -> int | None:
         return int(value)
     except ValueError:  # not a number, or more digits than int() takes from a string
         return None
+
+
+def _store_photo(borrower_id: int, data: bytes) -> None:
+    """In the pool: the decode and re-encode are CPU work the event loop must not wait for."""
+    with wiring.unit() as u:
+        kyc.save_passport_photo(u.db, u.clock, u.settings, borrower_id, data, "")
 
 
 def _decide(application_id: int) -> None:

@@ -51,6 +51,13 @@ def session_token(state: rx.State) -> str:
     return sessions.token_from_cookies(state.router.headers.cookie) or ""
 
 
+def client_address(state: rx.State) -> str:
+    """The client's address, for the rate limits: the websocket's peer, or the address the
+    trusted proxies in front name (X-Forwarded-For is read only with `trusted_proxy_hops` set
+    in rxconfig, from CREDIT7_TRUSTED_PROXY_HOPS; otherwise a client could pick its own)."""
+    return state.router.session.client_ip or "unknown"
+
+
 def browser_key(state: rx.State) -> str:
     """The browser key this websocket came with: a sign-in ticket is bound to it."""
     return sessions.browser_from_cookies(state.router.headers.cookie)

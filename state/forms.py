@@ -9,6 +9,7 @@ a double click or an Enter key sent before the button went busy is recognised an
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -51,10 +52,22 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Any]:
     only spares the borrower a double click. Put it under `@rx.event` (and over `@signed_in`).
     """
 
+    if inspect.iscoroutinefunction(handler):  # one that waits for work off the event loop
+
+        @functools.wraps(handler)
+        async def waiting(self: FormMixin, *args: Any, **kwargs: Any) -> Any:
+            if _duplicate(self, kwargs):
+                return None
+            try:
+                return await handler(self, *args, **kwargs)
+            finally:
+                self.answered += 1
+
+        return waiting
+
     @functools.wraps(handler)
     def wrapper(self: FormMixin, *args: Any, **kwargs: Any) -> Any:
-        sent = _sent_answer(kwargs)
-        if sent not in (None, "") and str(sent) != str(self.answered):
+        if _duplicate(self, kwargs):
             return None
         try:
             return handler(self, *args, **kwargs)
@@ -62,6 +75,11 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Any]:
             self.answered += 1
 
     return wrapper
+
+
+def _duplicate(state: FormMixin, kwargs: dict[str, Any]) -> bool:
+    sent = _sent_answer(kwargs)
+    return sent not in (None, "") and str(sent) != str(state.answered)
 
 
 def form_value(form: Any, name: str) -> object:

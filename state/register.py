@@ -6,7 +6,7 @@ from datetime import datetime
 
 import reflex as rx
 
-from credit7_web import urls, wiring
+from credit7_web import rate_limits, urls, wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import accounts, otp, sessions
 from credit7_web.lending import applications, pricing
@@ -29,6 +29,9 @@ class RegisterState(PhoneCodeMixin, rx.State):
 
     def _purpose(self) -> str:
         return otp.REGISTER
+
+    def _action(self) -> rate_limits.Action:
+        return rate_limits.Action.SIGN_UP
 
     @rx.event
     def load(self):

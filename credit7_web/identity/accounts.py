@@ -214,6 +214,27 @@ def _lock(db: Session, row: LoginThrottle, now: datetime) -> datetime:
     return row.locked_until
 
 
+def start_unlock(
+    db: Session, clock: Clock, settings: Settings, sms: SmsGateway, phone_text: str
+) -> str:
+    """«Разблокировать по SMS»: a code to the phone, which only its owner reads; the reply is
+    the same for every number (registered or not, locked or not)."""
+    phone = clean_phone(phone_text)
+    code = otp.issue_code(db, clock, settings, phone, otp.UNLOCK)
+    if find_borrower(db, phone) is not None:
+        sms.send(phone, texts.unlock_code(code))
+    db.commit()
+    return phone
+
+
+def confirm_unlock(db: Session, clock: Clock, settings: Settings, phone: str, code: str) -> None:
+    """The owner's code lifts the lockout at once: a stranger's wrong passwords no longer bar
+    them (the stranger's address stays rate limited)."""
+    otp.verify_code(db, clock, settings, phone, otp.UNLOCK, clean_sms_code(code))
+    db.exec(delete(LoginThrottle).where(col(LoginThrottle.phone) == phone))
+    db.commit()
+
+
 def start_recovery(
     db: Session, clock: Clock, settings: Settings, sms: SmsGateway, phone_text: str
 ) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import datetime
@@ -33,6 +34,7 @@ from credit7_web.sandbox.models import SmsMessage
 from credit7_web.sandbox.sms import outbox
 
 S = TypeVar("S", bound=BaseState)
+_ADDRESSES = itertools.count(1)
 # The states run on real time (the sandbox moves only the business date): set-up uses it too.
 CLOCK = SystemClock()
 
@@ -102,6 +104,7 @@ class Browser:
         self.cookie = ""
         # The key `web.guard` gives every browser on its first page load.
         self.key = hashing.new_token()
+        self.address = f"198.51.100.{next(_ADDRESSES)}"  # each tab its own client address
         self.path = "/"
         self.query = ""
         self.deltas: list[str] = []
@@ -133,6 +136,7 @@ class Browser:
             "query": {k: v[0] for k, v in parse_qs(self.query).items()},
             "headers": headers,
             "token": "test-client-token",
+            "ip": self.address,
             "sid": "test-sid",
         }
 

@@ -35,7 +35,7 @@ from tests.state.harness import PHONE, Browser, form, sms_code
 
 CONSOLE = {"who", "role_title", "sections"}  # the console's frame, on every console page
 FRONTEND: dict[type[BaseState], set[str]] = {
-    LoginState: {"errors", "answered", "notice"},
+    LoginState: {"errors", "answered", "notice", "unlock", "phone_display", "resend_timer"},
     RegisterState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
@@ -70,7 +70,7 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     RestoreState: {"errors", "answered", "sent", "passport_ready", "selfie_ready"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
-    LoginState: set(),
+    LoginState: {"_phone"},
     RegisterState: {"_phone", "_confirmed_at", "_consent_at", "_requested"},
     RecoverState: {"_phone", "_confirmed_at"},
     QuestionnaireState: {"_owner"},
@@ -89,7 +89,7 @@ BACKEND: dict[type[BaseState], set[str]] = {
     RestoreState: {"_passport", "_selfie"},
 }
 HANDLERS: dict[type[BaseState], set[str]] = {
-    LoginState: {"load", "submit"},
+    LoginState: {"load", "submit", "send_unlock_code", "submit_unlock"},
     RegisterState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
     | {"change_phone"},
     RecoverState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
