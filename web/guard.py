@@ -9,34 +9,60 @@ else's ticket into a victim's sign-in finds nothing to claim.
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import re
+from pathlib import Path
+
+from reflex.utils import prerequisites
+from reflex_base import constants
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from credit7_web import wiring
 from credit7_web.identity import hashing, sessions
 
-# Reflex's compiled pages evaluate scripts the backend sends (`rx.call_script`) and styles set
-# inline by Radix and Emotion: 'unsafe-eval' and inline styles stay, inline scripts do not.
-CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self' ws: wss:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
+# Scripts: this site's files, and the inline scripts of the built pages by their hashes (React
+# Router's boot and streaming scripts, the theme switch), never any other inline script.
+# 'unsafe-eval' stays: Reflex's frontend evaluates the scripts the backend sends
+# (`rx.call_script`: the full page loads to /auth/claim and to the acquirer). Styles: Radix and
+# Emotion set them inline. Everything else: this site only, and no page of it in a frame.
+CSP_REST = (
+    "default-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self' ws: wss:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
 )
 HEADERS = {
-    "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
 }
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+
+
+def inline_script_hashes(build: Path) -> list[str]:
+    """The CSP sources of every inline script in the built pages ('sha256-…'), sorted."""
+    found = {
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for page in build.rglob("*.html")
+        for body in _INLINE_SCRIPT.findall(page.read_text(errors="replace"))
+    }
+    return sorted(found)
+
+
+@functools.cache
+def csp() -> str:
+    """The policy, read once the frontend is built (the first answer comes after the build)."""
+    build = prerequisites.get_web_dir() / constants.Dirs.STATIC
+    scripts = " ".join(["'self'", "'unsafe-eval'", *inline_script_hashes(build)])
+    return "; ".join((f"script-src {scripts}", *CSP_REST))
 
 
 def _browser_cookie(scope: Scope) -> str:
@@ -66,7 +92,7 @@ class Guard:
         async def send_guarded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
+                for name, value in (HEADERS | {"content-security-policy": csp()}).items():
                     if name not in headers:
                         headers[name] = value
                 if new_key:
