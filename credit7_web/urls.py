@@ -31,7 +31,8 @@ OPERATOR_LOGIN = "/operator/login"
 OPERATOR_IDENTIFICATION = "/operator/identification"
 OPERATOR_SEARCH = "/operator/search"
 OPERATOR_AUDIT = "/operator/audit"
-# Wired after the deletion/restoration branch merges: OPERATOR_DELETIONS, OPERATOR_RESTORATIONS.
+OPERATOR_DELETIONS = "/operator/deletions"
+OPERATOR_RESTORATIONS = "/operator/restorations"
 
 # HTTP routes (plain Starlette, not pages).
 AUTH_CLAIM = "/auth/claim"
@@ -43,6 +44,7 @@ OPERATOR_CLAIM = "/operator/claim"
 OPERATOR_LOGOUT = "/operator/logout"
 OPERATOR_PHOTO_FILE = "/operator/files/kyc/{photo_id}"
 OPERATOR_DOCUMENT_FILE = "/operator/files/documents/{document_id}"
+OPERATOR_RESTORATION_FILE = "/operator/files/restoration/{request_id}/{which}"  # passport|selfie
 GOSUSLUGI_START = "/gosuslugi/start"
 GOSUSLUGI_CALLBACK = "/gosuslugi/callback"
 
@@ -65,6 +67,10 @@ def operator_photo_file(photo_id: int) -> str:
 
 def operator_document_file(document_id: int) -> str:
     return OPERATOR_DOCUMENT_FILE.format(document_id=document_id)
+
+
+def operator_restoration_file(request_id: int, which: str) -> str:
+    return OPERATOR_RESTORATION_FILE.format(request_id=request_id, which=which)
 
 
 def with_query(path: str, **params: object) -> str:

@@ -1,8 +1,8 @@
 """The operator console `/operator`: its own sign-in, frame and pages, apart from the borrowers'.
 
-`queue_page` is the console's queue pattern: the item at the head of a queue, how many wait, and
-the item's verdict buttons; the identification queue uses it, and the deletion and restoration
-queues are meant to.
+`queue_page` is the console's queue pattern (`state.operator_queue`): the item at the head of a
+queue, how many wait, and the item's verdicts; the identification queue is here, the deletion
+and restoration queues in `pages.operator_queues`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,23 @@ import reflex as rx
 
 from credit7_web import urls
 from credit7_web.backoffice.identification import REASON_MAX
-from pages.components import NOT_READY, card, error_text, field, form_error, sign_out, submit
+from pages.components import (
+    NOT_READY,
+    card,
+    error_text,
+    field,
+    form,
+    form_error,
+    sends,
+    sign_out,
+    submit,
+    waiting,
+)
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState, ConsoleMixin
 from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
+from state.operator_queue import QueueMixin
 from state.operator_search import BorrowerSearchState
 
 BRAND = "Credit7 · консоль оператора"
@@ -54,7 +66,9 @@ def operator_login() -> rx.Component:
         rx.text(BRAND, size="4", weight="bold"),
         card(
             form_error(S.errors),
-            rx.form(
+            form(
+                S,
+                S.submit,
                 rx.vstack(
                     field(S.errors, "Логин", "login", auto_complete="username", max_length=40),
                     field(
@@ -74,14 +88,10 @@ def operator_login() -> rx.Component:
                         max_length=6,
                         placeholder="6 цифр",
                     ),
-                    submit("Войти", S.busy),
+                    submit("Войти", S),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=S.submit,
-                reset_on_submit=False,
-                no_validate=True,
-                width="100%",
             ),
             max_width="460px",
         ),
@@ -103,25 +113,65 @@ def console_home() -> rx.Component:
 
 
 def queue_page(
-    state: type[ConsoleMixin],
+    state: type[QueueMixin],
     *,
     title: str,
     has_item: rx.Var,
-    waiting: rx.Var,
-    notice: rx.Var,
     item: rx.Component,
     empty: str,
 ) -> rx.Component:
     """The head of a queue with its verdicts, how many wait, and what the last verdict did."""
     return console_page(
         state,
-        rx.text("В очереди: ", rx.text.strong(waiting), data_testid="queue-waiting"),
+        rx.text("В очереди: ", rx.text.strong(state.waiting), data_testid="queue-waiting"),
         rx.cond(
-            notice != "",
-            rx.callout(notice, icon="check", color_scheme="green", role="status"),
+            state.notice != "",
+            rx.callout(state.notice, icon="check", color_scheme="green", role="status"),
         ),
         rx.cond(has_item, item, rx.text(empty)),
         title=title,
+    )
+
+
+def verdict_button(
+    label: str, state: type[QueueMixin], on_click: rx.event.EventSpec, color: str
+) -> rx.Component:
+    """A verdict given by one click (it names the answer it waits for, like a form)."""
+    return rx.button(
+        label,
+        type="button",
+        size="3",
+        color_scheme=color,
+        on_click=sends(state, on_click),
+        loading=waiting(state),
+        disabled=NOT_READY | waiting(state),
+    )
+
+
+def reject_form(
+    state: type[QueueMixin], item_id: rx.Var, label: str, max_length: int
+) -> rx.Component:
+    """A reason, then «Отклонить» for the item on screen (`state.reject(item_id, form)`)."""
+    return form(
+        state,
+        lambda data: state.reject(item_id, data),  # type: ignore[attr-defined]
+        rx.vstack(
+            rx.el.label(label, html_for="reason", class_name="c7-label"),
+            rx.el.textarea(
+                id="reason",
+                name="reason",
+                rows=3,
+                max_length=max_length,
+                aria_describedby="reason-error",
+                aria_invalid=state.errors.contains("reason"),
+                class_name="c7-textarea",
+            ),
+            error_text(state.errors, "reason"),
+            submit("Отклонить", state, color_scheme="red"),
+            spacing="2",
+            width="100%",
+        ),
+        key=item_id,  # a new item gets an empty reason
     )
 
 
@@ -138,40 +188,8 @@ def _photo_item() -> rx.Component:
             border_radius="8px",
         ),
         form_error(S.errors),
-        rx.button(
-            "Подтвердить",
-            type="button",
-            size="3",
-            color_scheme="green",
-            on_click=S.confirm(photo.id),
-            loading=S.busy,
-            disabled=NOT_READY,
-        ),
-        rx.form(
-            rx.vstack(
-                rx.el.label(
-                    "Причина отказа (её увидит клиент)", html_for="reason", class_name="c7-label"
-                ),
-                rx.el.textarea(
-                    id="reason",
-                    name="reason",
-                    rows=3,
-                    max_length=REASON_MAX,
-                    aria_describedby="reason-error",
-                    aria_invalid=S.errors.contains("reason"),
-                    class_name="c7-textarea",
-                ),
-                error_text(S.errors, "reason"),
-                submit("Отклонить", S.busy, color_scheme="red"),
-                spacing="2",
-                width="100%",
-            ),
-            on_submit=lambda form: S.reject(photo.id, form),
-            reset_on_submit=False,
-            key=photo.id,  # a new photo gets an empty reason
-            no_validate=True,
-            width="100%",
-        ),
+        verdict_button("Подтвердить", S, S.confirm(photo.id, S.answered), "green"),
+        reject_form(S, photo.id, "Причина отказа (её увидит клиент)", REASON_MAX),
         data_testid="review-item",
     )
 
@@ -182,8 +200,6 @@ def identification_queue() -> rx.Component:
         S,
         title="Идентификация: фото с паспортом",
         has_item=S.photo.id > 0,
-        waiting=S.waiting,
-        notice=S.notice,
         item=_photo_item(),
         empty="Очередь пуста: все фото проверены.",
     )
@@ -275,7 +291,9 @@ def borrower_search() -> rx.Component:
     return console_page(
         S,
         card(
-            rx.form(
+            form(
+                S,
+                S.search,
                 rx.vstack(
                     field(
                         S.errors,
@@ -286,14 +304,10 @@ def borrower_search() -> rx.Component:
                         placeholder="+7 (900) 123-45-67",
                         max_length=20,
                     ),
-                    submit("Найти", S.busy),
+                    submit("Найти", S),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=S.search,
-                reset_on_submit=False,
-                no_validate=True,
-                width="100%",
             ),
             max_width="460px",
         ),

@@ -50,12 +50,13 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Any]:
     A submission naming an answer already given is a duplicate: ignored, nothing changes. One
     naming none (an older page, a test) runs: the business rules behind it guard the data; this
     only spares the borrower a double click. Put it under `@rx.event` (and over `@signed_in`).
+    Plain and async handlers both (not generators: the answer must come with the outcome).
     """
 
-    if inspect.iscoroutinefunction(handler):  # one that waits for work off the event loop
+    if inspect.iscoroutinefunction(handler):  # e.g. a slow check run in a thread pool
 
         @functools.wraps(handler)
-        async def waiting(self: FormMixin, *args: Any, **kwargs: Any) -> Any:
+        async def awaiting(self: FormMixin, *args: Any, **kwargs: Any) -> Any:
             if _duplicate(self, kwargs):
                 return None
             try:
@@ -63,7 +64,7 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Any]:
             finally:
                 self.answered += 1
 
-        return waiting
+        return awaiting
 
     @functools.wraps(handler)
     def wrapper(self: FormMixin, *args: Any, **kwargs: Any) -> Any:

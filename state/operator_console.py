@@ -25,11 +25,10 @@ class Section:
 # The console's pages, each with the role its handlers demand (`@operator(role=...)`).
 IDENTIFICATION = Section("Идентификация", urls.OPERATOR_IDENTIFICATION, Role.IDENTIFICATION)
 SEARCH = Section("Поиск клиента", urls.OPERATOR_SEARCH, None)
+DELETIONS = Section("Удаление аккаунтов", urls.OPERATOR_DELETIONS, Role.ACCOUNTS)
+RESTORATIONS = Section("Восстановление аккаунтов", urls.OPERATOR_RESTORATIONS, Role.ACCOUNTS)
 AUDIT = Section("Журнал действий", urls.OPERATOR_AUDIT, Role.ACCOUNTS)
-# After the deletion/restoration branch merges, the two queues of the accounts role join here:
-# Section("Удаление аккаунтов", urls.OPERATOR_DELETIONS, Role.ACCOUNTS) and
-# Section("Восстановление аккаунтов", urls.OPERATOR_RESTORATIONS, Role.ACCOUNTS).
-SECTIONS = (IDENTIFICATION, SEARCH, AUDIT)
+SECTIONS = (IDENTIFICATION, DELETIONS, RESTORATIONS, SEARCH, AUDIT)
 
 
 def moscow_time(instant_utc: datetime) -> str:

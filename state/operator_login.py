@@ -16,7 +16,7 @@ from credit7_web import urls, wiring
 from credit7_web.backoffice import operators
 from credit7_web.errors import Refusal
 from state.caller import browser_key
-from state.forms import FormMixin, secret, text
+from state.forms import FormMixin, answers, secret, text
 from state.operator_caller import go_to_claim, operator_of
 
 _SIGN_IN_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="operator-sign-in")
@@ -37,12 +37,8 @@ class OperatorLoginState(FormMixin, rx.State):
         return None
 
     @rx.event
+    @answers
     async def submit(self, form: dict):
-        if self.busy:
-            return
-        self.busy = True
-        self.errors = {}
-        yield
         login, code = text(form, "login", 40), text(form, "code", 10)
         loop = asyncio.get_running_loop()
         try:
@@ -51,8 +47,6 @@ class OperatorLoginState(FormMixin, rx.State):
             )
         except Refusal as error:
             self._fail(error)
-            return
-        finally:
-            self.busy = False
+            return None
         self._ok()
-        yield go_to_claim(ticket)
+        return go_to_claim(ticket)

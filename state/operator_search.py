@@ -14,7 +14,7 @@ from credit7_web.lending.models import LoanStatus
 from credit7_web.money import rub
 from credit7_web.russian import format_date, format_phone
 from state.cabinet import DocumentView, OperationView, document_views, operation_views
-from state.forms import FormMixin, text
+from state.forms import FormMixin, answers, text
 from state.operator_caller import OperatorCaller, operator
 from state.operator_console import SEARCH, ConsoleMixin
 
@@ -71,13 +71,10 @@ class BorrowerSearchState(ConsoleMixin, FormMixin, rx.State):
         self.loans, self.operations, self.documents = [], [], []
 
     @rx.event
+    @answers
     @operator(SEARCH.role)
-    async def search(self, me: OperatorCaller, form: dict):
-        if self.busy:
-            return
+    def search(self, me: OperatorCaller, form: dict):
         self._forget()
-        self.busy = True  # the button shows it is busy until the answer
-        yield
         try:
             found = search.borrower_file(me.db, me.clock, me.id, text(form, "phone", 40))
         except Refusal as error:

@@ -25,6 +25,7 @@ from pages.operator import (
     identification_queue,
     operator_login,
 )
+from pages.operator_queues import deletion_queue, restoration_queue
 from pages.profile import profile
 from pages.questionnaire import questionnaire
 from pages.restore import restore
@@ -36,8 +37,10 @@ from state.gosuslugi import GosuslugiState
 from state.login import LoginState
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState
+from state.operator_deletions import DeletionQueueState
 from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
+from state.operator_restorations import RestorationQueueState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
 from state.questionnaire import QuestionnaireState
@@ -100,7 +103,18 @@ def _add_operator_console(app: rx.App) -> None:
         title="Журнал действий — консоль Credit7",
         on_load=AuditLogState.load,
     )
-    # The deletion and restoration queues are added here after that branch merges.
+    app.add_page(
+        deletion_queue,
+        route=urls.OPERATOR_DELETIONS,
+        title="Удаление аккаунтов — консоль Credit7",
+        on_load=DeletionQueueState.load,
+    )
+    app.add_page(
+        restoration_queue,
+        route=urls.OPERATOR_RESTORATIONS,
+        title="Восстановление аккаунтов — консоль Credit7",
+        on_load=RestorationQueueState.load,
+    )
 
 
 def build(settings: Settings) -> rx.App:

@@ -1,5 +1,6 @@
 """The operator console's HTTP routes: its own session cookie (never the borrower's) and the
-files operators may open (the passport photo for the identification role only)."""
+files operators may open (the passport photo for the identification role only, a restoration
+request's photos for the accounts role only, documents for any operator)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from credit7_web import urls, wiring
-from credit7_web.backoffice import identification, search
+from credit7_web.backoffice import identification, restorations, search
 from credit7_web.backoffice import sessions as operator_sessions
 from credit7_web.backoffice.models import Operator, Role
 from credit7_web.identity import sessions
-from credit7_web.ids import parse_id
-from web.responses import forbidden, jpeg, not_found, pdf, same_origin, secure
+from web.responses import forbidden, jpeg, not_found, path_id, pdf, same_origin, secure
 
 
 def _operator(request: Request) -> Operator | None:
@@ -63,19 +63,35 @@ def operator_logout(request: Request) -> Response:
     return response
 
 
-def operator_photo(request: Request) -> Response:
-    photo_id = parse_id(request.path_params["photo_id"])
-    operator = _operator(request) if photo_id else None
-    if operator is None or operator.role != Role.IDENTIFICATION or photo_id is None:
-        return not_found()
-    with wiring.unit() as u:
-        data = identification.photo_file(u.db, u.settings, photo_id)
+def _jpeg(data: bytes | None) -> Response:
     return not_found() if data is None else jpeg(data)
 
 
+def operator_photo(request: Request) -> Response:
+    operator, photo_id = _operator(request), path_id(request, "photo_id")
+    if operator is None or operator.role != Role.IDENTIFICATION or photo_id is None:
+        return not_found()
+    with wiring.unit() as u:
+        return _jpeg(identification.photo_file(u.db, u.settings, photo_id))
+
+
+def operator_restoration_photo(request: Request) -> Response:
+    operator, request_id = _operator(request), path_id(request, "request_id")
+    which = request.path_params["which"]
+    if (
+        operator is None
+        or operator.role != Role.ACCOUNTS
+        or request_id is None
+        or which not in ("passport", "selfie")
+    ):
+        return not_found()
+    with wiring.unit() as u:
+        return _jpeg(restorations.photo(u.db, u.settings, request_id, which))
+
+
 def operator_document(request: Request) -> Response:
-    document_id = parse_id(request.path_params["document_id"])
-    if document_id is None or _operator(request) is None:
+    document_id = path_id(request, "document_id")
+    if _operator(request) is None or document_id is None:
         return not_found()
     with wiring.unit() as u:
         data = search.document_file(u.db, u.settings, document_id)
@@ -88,4 +104,5 @@ def routes() -> list[BaseRoute]:
         Route(urls.OPERATOR_LOGOUT, operator_logout, methods=["POST"]),
         Route(urls.OPERATOR_PHOTO_FILE, operator_photo, methods=["GET"]),
         Route(urls.OPERATOR_DOCUMENT_FILE, operator_document, methods=["GET"]),
+        Route(urls.OPERATOR_RESTORATION_FILE, operator_restoration_photo, methods=["GET"]),
     ]

@@ -1,5 +1,5 @@
-"""What the plain HTTP routes answer with: private files, the 404, cookie flags, where a request
-came from."""
+"""What the plain HTTP routes answer with (private files, the 404, cookie flags), where a request
+came from, and the ids they read from a path."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from credit7_web import wiring
+from credit7_web.ids import parse_id
 
 PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -46,3 +47,8 @@ def jpeg(data: bytes) -> Response:
         media_type="image/jpeg",
         headers=PRIVATE | {"Content-Disposition": 'inline; filename="photo.jpg"'},
     )
+
+
+def path_id(request: Request, name: str) -> int | None:
+    """A path id: ASCII digits within the id column's range (`credit7_web.ids`), else None."""
+    return parse_id(request.path_params[name])

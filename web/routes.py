@@ -19,10 +19,9 @@ from credit7_web.documents import archive
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import valid_order_id
 from credit7_web.identity import kyc, sessions
-from credit7_web.ids import parse_id
 from credit7_web.lending import cards
 from web import gosuslugi_routes, operator_routes
-from web.responses import forbidden, jpeg, not_found, pdf, same_origin, secure
+from web.responses import forbidden, jpeg, not_found, path_id, pdf, same_origin, secure
 
 
 def _borrower_id(request: Request) -> int | None:
@@ -94,7 +93,7 @@ def card_return(request: Request) -> RedirectResponse:
 
 
 def document(request: Request) -> Response:
-    document_id = parse_id(request.path_params["document_id"])
+    document_id = path_id(request, "document_id")
     borrower_id = _borrower_id(request) if document_id else None
     if borrower_id is None or document_id is None:
         return not_found()
@@ -106,7 +105,7 @@ def document(request: Request) -> Response:
 
 
 def passport_photo(request: Request) -> Response:
-    photo_id = parse_id(request.path_params["photo_id"])
+    photo_id = path_id(request, "photo_id")
     borrower_id = _borrower_id(request) if photo_id else None
     if borrower_id is None or photo_id is None:
         return not_found()

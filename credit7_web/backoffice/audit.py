@@ -6,6 +6,7 @@ refuses UPDATE and DELETE); reading them is the accounts role's business.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +25,10 @@ class Action(StrEnum):
     BORROWER_VIEWED = "borrower_viewed"
     PHOTO_CONFIRMED = "photo_confirmed"
     PHOTO_REJECTED = "photo_rejected"
+    DELETION_DONE = "deletion_done"
+    DELETION_REFUSED = "deletion_refused"
+    RESTORATION_APPROVED = "restoration_approved"
+    RESTORATION_REJECTED = "restoration_rejected"
 
     @property
     def title(self) -> str:
@@ -39,6 +44,10 @@ ACTION_TITLES = {
     Action.BORROWER_VIEWED: "Просмотр карточки клиента",
     Action.PHOTO_CONFIRMED: "Фото с паспортом подтверждено",
     Action.PHOTO_REJECTED: "Фото с паспортом отклонено",
+    Action.DELETION_DONE: "Аккаунт удалён",
+    Action.DELETION_REFUSED: "Удаление отклонено: открытый заём",
+    Action.RESTORATION_APPROVED: "Аккаунт восстановлен",
+    Action.RESTORATION_REJECTED: "Восстановление отклонено",
 }
 
 
@@ -79,3 +88,29 @@ def latest(db: Session, limit: int) -> list[tuple[AuditEntry, Operator | None]]:
         .limit(limit)
     )
     return [(entry, operator) for entry, operator in db.exec(query)]
+
+
+def recorder(
+    db: Session,
+    clock: Clock,
+    operator_id: int,
+    actions: dict[str, Action],
+    subject: str,
+    borrower_id: int | None,
+) -> Callable[[str], None]:
+    """What a decision calls with its new status just before committing (see
+    `identity.restoration.Record`): the entry of the action that status means, before: pending."""
+
+    def record_status(status: str) -> None:
+        record(
+            db,
+            clock,
+            operator_id,
+            actions[status],
+            subject,
+            borrower_id=borrower_id,
+            before={"status": "pending"},
+            after={"status": status},
+        )
+
+    return record_status

@@ -175,11 +175,13 @@ def carry_out_deletion(
     sms: SmsGateway,
     request_id: int,
     operator_id: int | None,
-) -> None:
+    record: restoration.Record | None = None,
+) -> bool:
     """Erase the account's personal data and its login, in one transaction, and tell the
-    borrower by SMS. Idempotent: a request carried out already is left as it is. A loan opened
-    since the request refuses it (Refusal with the reason; the borrower is told)."""
-    _carry_out(db, clock, settings, sms, request_id, operator_id)
+    borrower by SMS; True when this call deleted the account. Idempotent: a request carried out
+    already is left as it is (False). A loan opened since the request refuses it (Refusal with
+    the reason; the borrower is told). `record` sees the request's new status before the commit."""
+    return _carry_out(db, clock, settings, sms, request_id, operator_id, record)
 
 
 def _carry_out(
@@ -189,8 +191,9 @@ def _carry_out(
     sms: SmsGateway,
     request_id: int,
     operator_id: int | None,
+    record: restoration.Record | None = None,
 ) -> bool:
-    """carry_out_deletion; True when this call deleted the account."""
+    """carry_out_deletion."""
     request = db.get(DeletionRequest, request_id)
     if request is None:
         raise Refusal.one("", NOT_FOUND)
@@ -205,6 +208,8 @@ def _carry_out(
     if reason is not None:
         if _decide(db, request_id, DeletionStatus.REFUSED, clock, reason=reason[:300]):
             sms.send(borrower.phone or "", texts.deletion_refused(reason))
+            if record is not None:
+                record(DeletionStatus.REFUSED)
         db.commit()
         raise Refusal.one("", reason)
     if not _decide(db, request_id, DeletionStatus.DONE, clock, operator_id=operator_id):
@@ -212,6 +217,8 @@ def _carry_out(
         return False
     sms.send(borrower.phone or "", texts.account_deleted())
     files = _erase(db, clock, settings, borrower)
+    if record is not None:
+        record(DeletionStatus.DONE)
     db.commit()
     for path in files:  # only once the erasure is committed: a rollback keeps them usable
         path.unlink(missing_ok=True)
@@ -259,7 +266,7 @@ def run_due_deletions(db: Session, clock: Clock, settings: Settings, sms: SmsGat
     done = 0
     for request_id in due:
         try:
-            done += _carry_out(db, clock, settings, sms, request_id, None)
+            done += _carry_out(db, clock, settings, sms, request_id, None, None)
         except Refusal:
             continue
     return done

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -52,6 +53,10 @@ MISSING = {
     "selfie": "Загрузите селфи с паспортом в руке",
 }
 Staged = tuple[str, str]  # a staged photo's file name and SHA-256
+# Called with a request's new status inside the transaction that decides it, just before the
+# commit: the console writes its audit entry there, so the two are stored together or not at all.
+# None: nobody keeps one (a decision made from a Python shell, or by the deletion job).
+Record = Callable[[str], None]
 
 
 def phone_trace(settings: Settings, phone: str) -> str:
@@ -225,6 +230,7 @@ def approve_restoration(
     sms: SmsGateway,
     request_id: int,
     operator_id: int,
+    record: Record | None = None,
 ) -> None:
     """The account comes back with its loan history; the person sets a password by SMS code."""
     request = _pending(db, request_id)
@@ -243,6 +249,8 @@ def approve_restoration(
     account.password_changed_at = now
     db.add(account)
     sms.send(phone, texts.restoration_approved())
+    if record is not None:
+        record(RestorationStatus.APPROVED)
     try:
         db.commit()
     except IntegrityError:
@@ -257,6 +265,7 @@ def reject_restoration(
     request_id: int,
     operator_id: int,
     reason: str,
+    record: Record | None = None,
 ) -> None:
     """The operator says no, and why; the person is told by SMS. The photos go at the next run
     of the deletion job."""
@@ -266,6 +275,8 @@ def reject_restoration(
     request = _pending(db, request_id)
     _decide(db, clock, request, RestorationStatus.REJECTED, operator_id=operator_id, reason=reason)
     sms.send(request.phone or "", texts.restoration_rejected(reason))
+    if record is not None:
+        record(RestorationStatus.REJECTED)
     db.commit()
 
 

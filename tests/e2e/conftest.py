@@ -18,18 +18,21 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from credit7_web.backoffice.models import Role
 from credit7_web.clock import SystemClock
 from credit7_web.db import make_engine
 from credit7_web.identity import accounts, questionnaire
 from credit7_web.sandbox.models import SmsMessage
 from credit7_web.settings import Settings
 from tests.conftest import fresh_database
+from tests.operator_setup import OPERATOR_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -282,3 +285,44 @@ def borrower_with_passport(app_engine: Engine, new_phone: str):
 def borrower(borrower_with_passport):
     """A signed-up borrower with a clean credit history: (phone, password)."""
     return borrower_with_passport(PERSON["passport_number"])
+
+
+# ----------------------------------------------------------------------------- operators
+
+
+@dataclass(frozen=True)
+class ConsoleOperator:
+    login: str
+    name: str
+    role_title: str
+    secret: str
+
+
+def create_operator(app_env: dict[str, str], login: str, role: Role, name: str) -> ConsoleOperator:
+    """`python -m web.operators create`, as an administrator runs it on the app's server (its
+    database and its key, which seals the TOTP secret), with the secret it prints."""
+    args = ["--login", login, "--role", role.value, "--name", name]
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "web.operators", "create", *args],
+        input=OPERATOR_PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=app_env,
+        check=True,
+    )
+    match = re.search(r"secret=([A-Z2-7]+)", done.stdout)
+    assert match, done.stdout
+    return ConsoleOperator(login, name, role.title, match[1])
+
+
+@pytest.fixture
+def identifier(app_env: dict[str, str]) -> ConsoleOperator:
+    return create_operator(app_env, "ivanova", Role.IDENTIFICATION, "Иванова Ирина")
+
+
+@pytest.fixture
+def accounts_operator(app_env: dict[str, str]) -> ConsoleOperator:
+    """An operator of the accounts role of this test alone (a TOTP code works once)."""
+    login = f"acc-{uuid.uuid4().hex[:12]}"
+    return create_operator(app_env, login, Role.ACCOUNTS, "Петрова Ольга")

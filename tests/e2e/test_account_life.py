@@ -8,36 +8,43 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select, update
 
 from credit7_web.clock import Clock
-from credit7_web.identity import deletion, restoration
-from credit7_web.identity.models import Borrower, BorrowerStatus, RestorationRequest
+from credit7_web.identity import deletion
+from credit7_web.identity.models import (
+    Borrower,
+    BorrowerStatus,
+    DeletionRequest,
+    DeletionStatus,
+)
 from credit7_web.lending.models import Loan
 from credit7_web.russian import format_phone
 from credit7_web.sandbox import business_date
 from credit7_web.sandbox import esia as sandbox
 from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.settings import Settings
-from tests.e2e.conftest import SECRET_KEY
+from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import SECRET_KEY, ConsoleOperator
 from tests.e2e.test_account import CABINET, sign_in
 from tests.e2e.test_loan import prepare
+from tests.e2e.test_operator import operator_signs_in
 from tests.unit.account_setup import jpeg, lend, repay
 
 APPLY = re.compile(r"/apply/?$")
 PROVIDER = re.compile(r"/sandbox/esia/aas/oauth2/ac\?")
-OPERATOR = 1
 
 
 @dataclass
 class Domain:
-    """Domain calls on the app's database, as an operator's console (or set-up) makes them."""
+    """Domain calls on the app's database, for the set-up a test is not about."""
 
     engine: Engine
     settings: Settings
@@ -178,8 +185,37 @@ def test_a_changed_phone_signs_in_and_the_old_one_does_not(page: Page, borrower,
     expect(page).to_have_url(CABINET)
 
 
+def open_queue(browser: Browser, base_url: str, operator: ConsoleOperator, section: str) -> Page:
+    """The operator's own browser, signed in to the console, on one of its queues."""
+    console = browser.new_context(locale="ru-RU", base_url=base_url).new_page()
+    operator_signs_in(console, operator)
+    console.get_by_role("link", name=section).first.click()
+    expect(console.get_by_role("heading", level=1)).to_have_text(section)
+    return console
+
+
+def first_to_delete(domain: Domain, borrower_id: int) -> None:
+    """Put this borrower's request at the head of the queue, whatever other tests left waiting:
+    theirs are moved later (never earlier, or the deletion job might take them meanwhile)."""
+    with domain.unit() as (s, clock, _):
+        s.exec(
+            update(DeletionRequest)
+            .where(
+                col(DeletionRequest.status) == DeletionStatus.PENDING,
+                col(DeletionRequest.borrower_id) != borrower_id,
+            )
+            .values(due_on=clock.today() + timedelta(days=30))
+        )
+        s.commit()
+
+
 def test_deletion_is_refused_with_a_loan_open_and_carried_out_without_one(
-    page: Page, borrower, domain: Domain
+    page: Page,
+    browser: Browser,
+    base_url: str,
+    borrower,
+    domain: Domain,
+    accounts_operator: ConsoleOperator,
 ) -> None:
     phone, password = borrower
     with domain.unit() as (s, clock, _):
@@ -198,10 +234,15 @@ def test_deletion_is_refused_with_a_loan_open_and_carried_out_without_one(
     page.get_by_role("button", name="Да, удалить аккаунт").click()
     expect(page.get_by_test_id("deletion-pending")).to_contain_text("будет удалён не позднее")
 
-    with domain.unit() as (s, clock, sms):
-        mine = domain.borrower_id(phone)
-        [request] = [r for r in deletion.pending_deletions(s) if r.borrower_id == mine]
-        deletion.carry_out_deletion(s, clock, domain.settings, sms, request.id or 0, OPERATOR)
+    first_to_delete(domain, domain.borrower_id(phone))
+    console = open_queue(browser, base_url, accounts_operator, "Удаление аккаунтов")
+    item = console.get_by_test_id("deletion-item")
+    expect(item).to_contain_text(format_phone(phone))
+    expect(item.get_by_test_id("deletion-blocker")).to_have_count(0)
+    assert_accessible(console)
+    item.get_by_role("button", name="Удалить сейчас").click()
+    expect(console.get_by_text("Аккаунт удалён, клиенту отправлено SMS.")).to_be_visible()
+    console.context.close()
     page.reload()
     expect(page).to_have_url(re.compile(r"/login\?next="))
     sign_in(page, phone, password)
@@ -210,16 +251,20 @@ def test_deletion_is_refused_with_a_loan_open_and_carried_out_without_one(
 
 def test_a_restored_account_comes_back_with_its_loans(
     page: Page,
+    browser: Browser,
+    base_url: str,
     borrower,
     domain: Domain,
     photo: Path,
     sms_code,
+    accounts_operator: ConsoleOperator,
 ) -> None:
     phone, _ = borrower
     borrower_id = domain.borrower_id(phone)
     with domain.unit() as (s, clock, sms):
         loan = lend(s, clock, domain.settings, borrower_id)
         repay(s, clock, loan)
+        number = loan.number
         request = deletion.request_deletion(s, clock, sms, borrower_id)
         deletion.carry_out_deletion(s, clock, domain.settings, sms, request.id or 0, None)
 
@@ -236,11 +281,22 @@ def test_a_restored_account_comes_back_with_its_loans(
     page.get_by_role("button", name="Отправить заявку").click()
     expect(page.get_by_text(re.compile("Заявка отправлена"))).to_be_visible()
 
-    with domain.unit() as (s, clock, sms):
-        pending = s.exec(
-            select(RestorationRequest).where(RestorationRequest.borrower_id == borrower_id)
-        ).one()
-        restoration.approve_restoration(s, clock, domain.settings, sms, pending.id or 0, OPERATOR)
+    console = open_queue(browser, base_url, accounts_operator, "Восстановление аккаунтов")
+    item = console.get_by_test_id("restoration-item")
+    expect(item).to_contain_text(format_phone(phone))
+    expect(item.get_by_test_id("restoration-account")).to_contain_text(number)
+    for name in ("Фото разворота паспорта", "Селфи с паспортом в руке"):
+        image = item.get_by_role("img", name=name)
+        expect(image).to_be_visible()
+        image.evaluate("img => img.decode()")  # served by the accounts role's route
+        assert image.evaluate("img => img.naturalWidth") > 0
+    assert_accessible(console)
+    item.get_by_role("button", name="Восстановить").click()
+    expect(console.get_by_text(re.compile("Аккаунт восстановлен"))).to_be_visible()
+    expect(console.get_by_test_id("restoration-item")).to_have_count(0)
+    console.goto("/operator/audit")
+    expect(console.get_by_test_id("audit-entry").first).to_contain_text("Аккаунт восстановлен")
+    console.context.close()
 
     page.goto("/recover")
     page.get_by_label("Номер телефона").fill(format_phone(phone))

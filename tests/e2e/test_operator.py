@@ -5,15 +5,11 @@ and uploads a new photo, the operator confirms it; a borrower's session cannot o
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pyotp
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select, update
@@ -23,31 +19,14 @@ from credit7_web.identity import kyc
 from credit7_web.identity.models import Borrower, PassportPhoto
 from credit7_web.russian import format_phone
 from credit7_web.settings import Settings
+from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import ConsoleOperator
 from tests.e2e.test_account import sign_in
 from tests.e2e.test_loan import passport_photo  # noqa: F401  (a fixture)
+from tests.operator_setup import OPERATOR_PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "Operator-pass-123"
 REASON = "Паспорт не читается: переснимите при дневном свете"
 LONG_AGO = datetime(2020, 1, 1)
-CREATE = ["--login", "ivanova", "--role", "identification", "--name", "Иванова Ирина"]
-
-
-@pytest.fixture
-def operator_secret(app_db_url: str, app_data_dir: Path, app_url: str) -> str:
-    """`python -m web.operators create`, as an administrator runs it; the secret it prints."""
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "web.operators", "create", *CREATE],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=os.environ | {"REFLEX_DB_URL": app_db_url, "CREDIT7_DATA_DIR": str(app_data_dir)},
-        check=True,
-    )
-    match = re.search(r"secret=([A-Z2-7]+)", done.stdout)
-    assert match, done.stdout
-    return match[1]
 
 
 def first_in_queue(engine: Engine, phone: str) -> None:
@@ -71,30 +50,32 @@ def give_photo(engine: Engine, data_dir: Path, phone: str, photo: Path) -> None:
     first_in_queue(engine, phone)
 
 
-def operator_signs_in(page: Page, secret: str) -> None:
+def operator_signs_in(page: Page, operator: ConsoleOperator, a11y: bool = False) -> None:
     page.goto("/operator/login")
     button = page.get_by_role("button", name="Войти")
     expect(button).to_be_enabled()
-    page.get_by_label("Логин").fill("ivanova")
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_label("Код из приложения-аутентификатора").fill(pyotp.TOTP(secret).now())
+    if a11y:
+        assert_accessible(page)
+    page.get_by_label("Логин").fill(operator.login)
+    page.get_by_label("Пароль").fill(OPERATOR_PASSWORD)
+    page.get_by_label("Код из приложения-аутентификатора").fill(pyotp.TOTP(operator.secret).now())
     button.click()
     expect(page).to_have_url(re.compile(r"/operator/?$"))
-    expect(page.get_by_text("Иванова Ирина · Идентификация")).to_be_visible()
+    expect(page.get_by_text(f"{operator.name} · {operator.role_title}")).to_be_visible()
 
 
 def test_an_operator_rejects_a_photo_the_borrower_uploads_again_and_it_is_confirmed(
     page: Page,
     browser: Browser,
     borrower,
-    operator_secret: str,
+    identifier: ConsoleOperator,
     passport_photo: Path,  # noqa: F811
     app_engine: Engine,
     app_data_dir: Path,
 ) -> None:
     phone, password = borrower
     give_photo(app_engine, app_data_dir, phone, passport_photo)
-    operator_signs_in(page, operator_secret)
+    operator_signs_in(page, identifier, a11y=True)
 
     page.get_by_role("link", name="Идентификация").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Идентификация: фото с паспортом")
@@ -104,6 +85,7 @@ def test_an_operator_rejects_a_photo_the_borrower_uploads_again_and_it_is_confir
     image = item.get_by_role("img", name=re.compile("Фото с паспортом"))
     expect(image).to_be_visible()
     assert image.evaluate("img => img.naturalWidth") > 0  # served by the operator-only route
+    assert_accessible(page)
     item.get_by_role("button", name="Отклонить").click()
     expect(page.get_by_text(re.compile("Напишите причину для клиента"))).to_be_visible()
     page.get_by_label("Причина отказа (её увидит клиент)").fill(REASON)
@@ -122,9 +104,10 @@ def test_an_operator_rejects_a_photo_the_borrower_uploads_again_and_it_is_confir
     expect(borrower_page.get_by_test_id("photo-rejected")).to_have_count(0)
 
     # The borrower's session opens no page of the console.
-    borrower_page.goto(page.url.split("/operator")[0] + "/operator/identification")
-    expect(borrower_page).to_have_url(re.compile(r"/operator/login/?$"))
-    expect(borrower_page.get_by_test_id("review-item")).to_have_count(0)
+    for section in ("identification", "deletions", "restorations"):
+        borrower_page.goto(page.url.split("/operator")[0] + f"/operator/{section}")
+        expect(borrower_page).to_have_url(re.compile(r"/operator/login/?$"))
+        expect(borrower_page.get_by_test_id("review-item")).to_have_count(0)
     borrower_page.context.close()
 
     first_in_queue(app_engine, phone)

@@ -23,15 +23,26 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 import state
-from credit7_web import urls
+from credit7_web import urls, wiring
 from credit7_web.backoffice.models import Role
-from credit7_web.identity import kyc
+from credit7_web.identity import deletion, kyc, restoration
+from credit7_web.sandbox.sms import SandboxSms
 from state.apply import ApplyState
 from state.cabinet import CabinetState
+from state.operator_deletions import DeletionQueueState, DeletionView
 from state.operator_identification import IdentificationState, PhotoView
 from state.operator_login import OperatorLoginState
+from state.operator_restorations import RestorationQueueState, RestorationView
 from state.questionnaire import QuestionnaireState
-from tests.state.harness import PHONE, Browser, form, make_borrower, sign_in, snapshot_all
+from tests.state.harness import (
+    CLOCK,
+    PHONE,
+    Browser,
+    form,
+    make_borrower,
+    sign_in,
+    snapshot_all,
+)
 from tests.state.lending_setup import give_offer, jpeg, personal_markers, upload
 from tests.state.operator_setup import as_operator, operator_token
 
@@ -59,13 +70,23 @@ HANDLERS = [
 WRONG_ROLE = {
     "IdentificationState": Role.SUPPORT,
     "AuditLogState": Role.IDENTIFICATION,
+    "DeletionQueueState": Role.SUPPORT,
+    "RestorationQueueState": Role.IDENTIFICATION,
 }
 
 
 @dataclass
 class World:
     photo_id: int
+    deletion_id: int
+    restoration_id: int
     markers: list[str]
+
+    def on_screen(self, browser: Browser) -> None:
+        """The tab shows V's items in every queue, as if the session had just died."""
+        browser.state(IdentificationState).photo = PhotoView(id=self.photo_id)
+        browser.state(DeletionQueueState).request = DeletionView(id=self.deletion_id)
+        browser.state(RestorationQueueState).request = RestorationView(id=self.restoration_id)
 
 
 @pytest.fixture
@@ -75,8 +96,15 @@ def world(app_db: Engine) -> World:
     with Session(app_db) as s:
         photo = kyc.latest_photo(s, victim)
     assert photo is not None and photo.id is not None
+    with Session(app_db) as s:
+        deletion_id = deletion.request_deletion(s, CLOCK, SandboxSms(s, CLOCK), victim).id
+        restoration_id = restoration.request_restoration(
+            s, CLOCK, wiring.settings(), PHONE, jpeg(), jpeg()
+        ).id
     return World(
         photo_id=photo.id,
+        deletion_id=deletion_id or 0,
+        restoration_id=restoration_id or 0,
         markers=[
             *personal_markers(app_db, victim),
             "+7 (900) 123-45-67",
@@ -87,12 +115,19 @@ def world(app_db: Engine) -> World:
     )
 
 
-def payload(handler: str, world: World) -> dict[str, Any]:
+def payload(cls: type[BaseState], handler: str, world: World) -> dict[str, Any]:
     """Arguments that would act on V, were the handler to run."""
+    item = {
+        IdentificationState: {"photo_id": world.photo_id},
+        DeletionQueueState: {"request_id": world.deletion_id},
+        RestorationQueueState: {"request_id": world.restoration_id},
+    }.get(cls, {})
     return {
         "load": {},
-        "confirm": {"photo_id": world.photo_id},
-        "reject": {"photo_id": world.photo_id, "form": form(reason="Паспорт не читается")},
+        "confirm": item,
+        "carry_out": item,
+        "approve": item,
+        "reject": item | {"form": form(reason="Паспорт не читается")},
         "search": {"form": form(phone=PHONE)},
     }[handler]
 
@@ -104,8 +139,12 @@ def test_every_console_handler_is_enumerated() -> None:
         "IdentificationState",
         "BorrowerSearchState",
         "AuditLogState",
+        "DeletionQueueState",
+        "RestorationQueueState",
     }
     assert ("IdentificationState", "confirm") in names and ("AuditLogState", "load") in names
+    assert {("DeletionQueueState", "carry_out"), ("RestorationQueueState", "reject")} <= names
+    assert ("RestorationQueueState", "approve") in names
 
 
 async def refused(
@@ -113,10 +152,9 @@ async def refused(
 ) -> str:
     """Send the handler; check nothing moved and nothing leaked; return where it sent the tab."""
     browser.at(urls.OPERATOR)
-    if cls is IdentificationState:  # the tab shows V's photo, as if the session had just died
-        browser.state(IdentificationState).photo = PhotoView(id=world.photo_id)
+    world.on_screen(browser)
     before = snapshot_all(engine)
-    events = await browser.send(cls, handler, **payload(handler, world))
+    events = await browser.send(cls, handler, **payload(cls, handler, world))
     assert snapshot_all(engine) == before
     sent = browser.sent_text()
     for marker in world.markers:

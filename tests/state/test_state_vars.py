@@ -21,8 +21,10 @@ from state.gosuslugi import GosuslugiState
 from state.login import LoginState
 from state.operator_audit import AuditLogState
 from state.operator_console import ConsoleHomeState
+from state.operator_deletions import DeletionQueueState
 from state.operator_identification import IdentificationState
 from state.operator_login import OperatorLoginState
+from state.operator_restorations import RestorationQueueState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
 from state.questionnaire import QuestionnaireState
@@ -57,12 +59,14 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     BusinessDateState: {"enabled", "today", "shift", "error"},
     CalculatorState: {"due_dates", "signed_in"},
     SmsOutboxState: {"enabled", "messages"},
-    OperatorLoginState: {"errors", "busy"},
+    OperatorLoginState: {"errors", "answered"},
     ConsoleHomeState: CONSOLE,
-    IdentificationState: CONSOLE | {"errors", "busy", "photo", "waiting", "notice"},
+    IdentificationState: CONSOLE | {"errors", "answered", "photo", "waiting", "notice"},
     BorrowerSearchState: CONSOLE
-    | {"errors", "busy", "found", "person", "loans", "operations", "documents"},
+    | {"errors", "answered", "found", "person", "loans", "operations", "documents"},
     AuditLogState: CONSOLE | {"entries"},
+    DeletionQueueState: CONSOLE | {"errors", "answered", "waiting", "notice", "request"},
+    RestorationQueueState: CONSOLE | {"errors", "answered", "waiting", "notice", "request"},
     GosuslugiState: {"errors", "answered", "stage", "notice", "refusal", "registered", "locked"}
     | {"to_fill", "phone_display"},
     ProfileState: {"errors", "answered", "loaded", "profile", "editing", "new_phone_display"}
@@ -84,6 +88,8 @@ BACKEND: dict[type[BaseState], set[str]] = {
     IdentificationState: set(),
     BorrowerSearchState: set(),
     AuditLogState: set(),
+    DeletionQueueState: set(),
+    RestorationQueueState: set(),
     GosuslugiState: set(),
     ProfileState: {"_new_phone", "_owner"},
     RestoreState: {"_passport", "_selfie"},
@@ -106,6 +112,8 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     IdentificationState: {"load", "confirm", "reject"},
     BorrowerSearchState: {"load", "search"},
     AuditLogState: {"load"},
+    DeletionQueueState: {"load", "carry_out"},
+    RestorationQueueState: {"load", "approve", "reject"},
     GosuslugiState: {"load", "submit", "submit_code", "resend", "back"},
     ProfileState: {"load", "edit", "cancel", "start_phone_change"}
     | {"resend_phone_code", "confirm_phone_change", "change_email", "change_password"}
