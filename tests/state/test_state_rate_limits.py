@@ -21,6 +21,7 @@ from credit7_web.identity import accounts, otp
 from credit7_web.identity.models import LoginThrottle
 from credit7_web.rate_limits import FROM_ADDRESS
 from state.login import UNLOCKED_NOTICE, LoginState
+from state.profile import ProfileState
 from state.recover import RecoverState
 from state.register import RegisterState
 from tests.state.harness import (
@@ -31,6 +32,7 @@ from tests.state.harness import (
     claim_link,
     form,
     make_borrower,
+    sign_in,
     sms_code,
     sms_count,
 )
@@ -162,3 +164,17 @@ async def test_no_unlock_code_without_a_lockout_shown(browser: Browser, app_db: 
     await browser.send(LoginState, "submit_unlock", form=form(code="123456"))
     assert sms_count(app_db) == 0
     assert browser.state(LoginState).unlock == ""
+
+
+async def test_a_signed_in_borrower_cannot_pump_sms_through_the_phone_change(
+    browser: Browser, app_db: Engine
+) -> None:
+    browser.at("/profile").with_cookie(sign_in(app_db, make_borrower(app_db, active=True)))
+    await browser.send(ProfileState, "load")
+    for phone in phones(tariff.SMS_PER_ADDRESS_PER_HOUR + 3):
+        await browser.send(ProfileState, "edit", which="phone")
+        await browser.send(
+            ProfileState, "start_phone_change", form=form(password=PASSWORD, new_phone=phone)
+        )
+    assert sms_count(app_db) == tariff.SMS_PER_ADDRESS_PER_HOUR
+    assert limited(browser.state(ProfileState).errors)
