@@ -31,8 +31,6 @@ class Settings:
     # The address borrowers reach the app at (CREDIT7_PUBLIC_URL); https makes every cookie
     # Secure even when a proxy in front speaks plain http to the app.
     public_url: str = ""
-    # Where the rate-limit counts live: memory (one machine) or the workers' Redis.
-    rate_limit_storage: str = "memory://"
     # Prefix of the rate-limit keys, so tests and several apps on one Redis do not share counts.
     rate_limit_prefix: str = "credit7"
 
@@ -89,6 +87,5 @@ def load_settings() -> Settings:
             "CREDIT7_ESIA_CLIENT_SECRET", Settings.esia_client_secret
         ),
         public_url=os.environ.get("CREDIT7_PUBLIC_URL", ""),
-        rate_limit_storage=os.environ.get("REFLEX_REDIS_URL") or Settings.rate_limit_storage,
         rate_limit_prefix=os.environ.get("CREDIT7_RATE_LIMIT_PREFIX", Settings.rate_limit_prefix),
     )

@@ -46,6 +46,8 @@ PDN_CAP = Fraction(50, 100)
 
 # Prolongation moves the due date this many days past the current due date.
 PROLONGATION_DAYS = 30
+# The smallest payment: 100 ₽, or the whole debt when it is less.
+MIN_PAYMENT = 100 * KOPECKS_PER_RUBLE
 MAX_OPEN_LOANS = 1
 
 # Since 01.10.2026: no loan above 200 % ПСК to someone with two unpaid loans above 200 % ПСК.

@@ -16,7 +16,8 @@ RECOVER = "/recover"
 CABINET = "/cabinet"
 APPLY = "/apply"
 PROFILE = "/profile"
-PAY = "/pay"
+PAY = "/pay"  # quick pay, no sign-in
+REPAY = "/cabinet/pay"  # «Погасить» in the cabinet
 FAQ = "/faq"
 GOSUSLUGI = "/gosuslugi"
 RESTORE = "/restore"
@@ -38,6 +39,7 @@ OPERATOR_RESTORATIONS = "/operator/restorations"
 AUTH_CLAIM = "/auth/claim"
 AUTH_LOGOUT = "/auth/logout"
 CARD_RETURN = "/cards/return"
+PAYMENT_RETURN = "/payments/return"  # back from the acquirer's page after a payment
 DOCUMENT_FILE = "/files/documents/{document_id}"
 PHOTO_FILE = "/files/kyc/{photo_id}"
 OPERATOR_CLAIM = "/operator/claim"
@@ -49,7 +51,7 @@ GOSUSLUGI_START = "/gosuslugi/start"
 GOSUSLUGI_CALLBACK = "/gosuslugi/callback"
 
 # Pages a borrower may be sent on to after signing in: `next` names one of these or nothing.
-AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE, PROFILE})
+AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE, PROFILE, REPAY})
 NEXT_MAX = 200
 
 

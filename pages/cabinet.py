@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from credit7_web import urls
-from pages.components import card, link_button, page, refusal, sign_out
+from pages.components import card, link_button, page, payment_note, refusal, sign_out
 from state.cabinet import CabinetState as S
 
 
@@ -63,6 +63,7 @@ def _loan() -> rx.Component:
         ),
         _row("ПСК по договору", loan.psk, "loan-psk"),
         rx.cond(loan.services != "", _row("Выбранные услуги", loan.services, "loan-services")),
+        link_button("Погасить", urls.REPAY, size="3", data_testid="repay"),
     )
 
 
@@ -189,6 +190,7 @@ def cabinet() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.text("Телефон: ", S.phone, color_scheme="gray"),
+                payment_note(S.payment_note, S.payment_failed),
                 rx.cond(
                     S.loan.number != "",
                     rx.vstack(_loan(), _schedule(), width="100%", max_width="640px", spacing="4"),

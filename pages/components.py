@@ -304,6 +304,29 @@ def password_fields(errors: rx.Var, first_label: str = "Пароль") -> rx.Com
     )
 
 
+def amount_field(state: type[rx.State], lead: str = "От ") -> rx.Component:
+    """«Сумма платежа» and the range it takes (`state.minimum` to `state.total`)."""
+    return rx.fragment(
+        field(state.errors, "Сумма платежа", "amount", input_mode="decimal", max_length=15),
+        rx.text(lead, state.minimum, " до ", state.total, size="1", color_scheme="gray"),
+    )
+
+
+def payment_note(text: rx.Var, failed: rx.Var) -> rx.Component:
+    """How a payment the payer came back with from the acquirer ended."""
+    return rx.cond(
+        text != "",
+        rx.callout(
+            text,
+            color_scheme=rx.cond(failed, "red", "green"),
+            role="status",
+            data_testid="payment-note",
+            width="100%",
+            max_width="640px",
+        ),
+    )
+
+
 def code_field(errors: rx.Var) -> rx.Component:
     return field(
         errors,

@@ -4,24 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from credit7_web import urls
-from credit7_web.tariff import DOCS_EMAIL, HOTLINE
-from pages.components import card, link_button, page
-
-
-def pay() -> rx.Component:
-    return page(
-        card(
-            rx.text(
-                "Погасить или продлить заём проще всего в личном кабинете: там видны сумма "
-                "долга на сегодня и дата платежа."
-            ),
-            link_button("Войти в личный кабинет", urls.LOGIN),
-            rx.text(f"Вопросы об оплате — по телефону {HOTLINE}, звонок бесплатный."),
-            max_width="560px",
-        ),
-        title="Внести платёж",
-    )
+from credit7_web.tariff import DOCS_EMAIL
+from pages.components import card, page
 
 
 def personal_data() -> rx.Component:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,7 @@ from credit7_web.lending.applications import Progress, Stage
 from credit7_web.lending.models import ApplicationStatus, LoanApplication
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_card, format_date
-from state.caller import Caller, PersonalState, borrower_of, query_param, signed_in
+from state.caller import Caller, PersonalState, borrower_of, go_to, query_param, signed_in
 from state.forms import FormMixin, answers, text
 from state.off_loop import off_loop
 from state.phone_code import NEW_CODE_SENT, ResendTimer
@@ -260,7 +259,7 @@ class ApplyState(FormMixin, PersonalState, rx.State):
     @signed_in
     def bind_card(self, me: Caller):
         url = cards.start_binding(me.db, me.clock, me.acquirer, me.id, urls.CARD_RETURN)
-        return rx.call_script(f"window.location.assign({json.dumps(url)})")
+        return go_to(url)
 
     @rx.event
     @answers

@@ -12,14 +12,15 @@ from credit7_web import urls
 from credit7_web.clock import moscow_date
 from credit7_web.documents.models import Document
 from credit7_web.identity.models import BorrowerStatus
-from credit7_web.ledger.models import Operation
+from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import pricing
 from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
+from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from state.apply import refusal_texts
-from state.caller import Caller, PersonalState, signed_in
+from state.caller import Caller, PersonalState, query_param, signed_in
 
 PENDING_TEXT = {
     ApplicationStatus.SCORING: "Заявка на рассмотрении",
@@ -82,7 +83,7 @@ def document_views(documents: list[Document], url_of: Callable[[int], str]) -> l
     ]
 
 
-def operation_views(operations: list[Operation]) -> list[OperationView]:
+def operation_views(operations: list[LedgerTransaction]) -> list[OperationView]:
     return [
         OperationView(
             date=format_date(o.business_date),
@@ -92,6 +93,15 @@ def operation_views(operations: list[Operation]) -> list[OperationView]:
         )
         for o in operations
     ]
+
+
+def payment_note(attempt: PaymentAttempt) -> tuple[str, bool]:
+    """What the payer reads on coming back from the acquirer: (text, whether it failed)."""
+    if attempt.status == PaymentStatus.SUCCEEDED:
+        return f"Платёж {rub(attempt.amount_kop)} принят. Квитанция отправлена в SMS.", False
+    if attempt.status == PaymentStatus.FAILED:
+        return f"Платёж не прошёл: {attempt.failure}", True
+    return "Банк ещё обрабатывает платёж. Обновите страницу через минуту.", False
 
 
 def _greeting(view: Dashboard) -> str:
@@ -138,6 +148,8 @@ class CabinetState(PersonalState, rx.State):
     schedule: list[ScheduleView] = []
     documents: list[DocumentView] = []
     operations: list[OperationView] = []
+    payment_note: str = ""  # how the payment the borrower came back from ended
+    payment_failed: bool = False
     loaded: bool = False
 
     @rx.event
@@ -148,7 +160,7 @@ class CabinetState(PersonalState, rx.State):
         assert borrower is not None  # noqa: S101  (signed_in)
         if borrower.status == BorrowerStatus.QUESTIONNAIRE:
             return rx.redirect(urls.QUESTIONNAIRE)
-        self._show(dashboard(me.db, me.clock, borrower))
+        self._show(dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None))
         return None
 
     def _show(self, view: Dashboard) -> None:
@@ -164,6 +176,8 @@ class CabinetState(PersonalState, rx.State):
             self.refusal, self.reapply = refusal_texts(view.refused, view.today)
         self.documents = document_views(view.documents, urls.document_file)
         self.operations = operation_views(view.operations)
+        if view.payment is not None:
+            self.payment_note, self.payment_failed = payment_note(view.payment)
         if view.running is not None:
             self.loan = _loan_view(view.running, format_date(view.today))
             self.schedule = [

@@ -106,6 +106,11 @@ def sign_in_first(state: rx.State) -> rx.event.EventSpec:
     return rx.redirect(urls.login_then(urls.after_sign_in(state.router.url.path)))
 
 
+def go_to(url: str) -> rx.event.EventSpec:
+    """A full page load of `url` (the acquirer's hosted page, say), kept in the history."""
+    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
 def go_to_claim(ticket: str, next_path: str) -> rx.event.EventSpec:
     """A full page load of the claim route, which sets the HttpOnly cookie and goes on."""
     url = urls.with_query(urls.AUTH_CLAIM, ticket=ticket, next=next_path)

@@ -16,7 +16,7 @@ from pages.apply import apply
 from pages.cabinet import cabinet
 from pages.faq import faq
 from pages.gosuslugi import gosuslugi
-from pages.info import pay, personal_data
+from pages.info import personal_data
 from pages.landing import landing
 from pages.operator import (
     audit_log,
@@ -28,6 +28,8 @@ from pages.operator import (
 from pages.operator_queues import deletion_queue, restoration_queue
 from pages.profile import profile
 from pages.questionnaire import questionnaire
+from pages.quick_pay import quick_pay
+from pages.repay import repay
 from pages.restore import restore
 from pages.shell import TOASTER_LABELS, connection_overlay, not_found
 from state.apply import ApplyState
@@ -44,8 +46,10 @@ from state.operator_restorations import RestorationQueueState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
 from state.questionnaire import QuestionnaireState
+from state.quick_pay import QuickPayState
 from state.recover import RecoverState
 from state.register import RegisterState
+from state.repay import RepayState
 from state.restore import RestoreState
 from web import redis_locks, state_files
 from web.guard import Guard
@@ -156,7 +160,12 @@ def build(settings: Settings) -> rx.App:
     )
     app.add_page(apply, route=urls.APPLY, title="Заявка на заём — Credit7", on_load=ApplyState.load)
     app.add_page(profile, route=urls.PROFILE, title="Профиль — Credit7", on_load=ProfileState.load)
-    app.add_page(pay, route=urls.PAY, title="Внести платёж — Credit7")
+    app.add_page(
+        quick_pay, route=urls.PAY, title="Внести платёж — Credit7", on_load=QuickPayState.load
+    )
+    app.add_page(
+        repay, route=urls.REPAY, title="Погашение займа — Credit7", on_load=RepayState.load
+    )
     app.add_page(faq, route=urls.FAQ, title="Вопросы и ответы — Credit7")
     app.add_page(
         gosuslugi,

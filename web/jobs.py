@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from credit7_web import wiring
 from credit7_web.identity import deletion
+from credit7_web.ledger import reconcile
 from credit7_web.servicing import reminders
 
 INTERVAL_S = 300
@@ -38,8 +39,18 @@ def delete_due_accounts() -> int:
         return deletion.run_due_deletions(u.db, u.clock, u.settings, u.sms)
 
 
+def reconcile_ledger() -> int:
+    """Finish payments whose payer never came back, book accruals, and log every difference."""
+    with wiring.unit() as u:
+        found = reconcile.run(u.db, u.clock, u.settings, u.acquirer, u.sms)
+    for line in found:
+        log.error("ledger: %s", line)
+    return len(found)
+
+
 PERIODIC = (Periodic("payment reminders", send_reminders),)
 PERIODIC += (Periodic("account deletions", delete_due_accounts),)
+PERIODIC += (Periodic("ledger reconciliation", reconcile_ledger),)
 
 
 def run_all() -> dict[str, int]:

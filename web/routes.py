@@ -20,6 +20,7 @@ from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import valid_order_id
 from credit7_web.identity import kyc, sessions
 from credit7_web.lending import cards
+from credit7_web.servicing import payments
 from web import gosuslugi_routes, operator_routes
 from web.responses import forbidden, jpeg, not_found, path_id, pdf, same_origin, secure
 
@@ -92,6 +93,20 @@ def card_return(request: Request) -> RedirectResponse:
     return RedirectResponse(urls.with_query(urls.APPLY, card=order), status_code=303)
 
 
+def payment_return(request: Request) -> RedirectResponse:
+    """Back from the acquirer's page after a payment: ask the acquirer how it ended (never the
+    browser), book it, and land on the page the payment came from. Only the order id, a secret
+    the payer's browser holds, names the attempt; nothing about it is shown here."""
+    order = request.query_params.get("order", "")
+    if not valid_order_id(order):
+        return RedirectResponse(urls.PAY, status_code=303)
+    with wiring.unit() as u:
+        outcome = payments.finish_order(u.db, u.clock, u.settings, u.acquirer, u.sms, order)
+    if outcome is None:
+        return RedirectResponse(urls.PAY, status_code=303)
+    return RedirectResponse(payments.returned_to(outcome.attempt), status_code=303)
+
+
 def document(request: Request) -> Response:
     document_id = path_id(request, "document_id")
     borrower_id = _borrower_id(request) if document_id else None
@@ -120,6 +135,7 @@ def http_app() -> Starlette:
             Route(urls.AUTH_CLAIM, claim, methods=["GET"]),
             Route(urls.AUTH_LOGOUT, logout, methods=["POST"]),
             Route(urls.CARD_RETURN, card_return, methods=["GET"]),
+            Route(urls.PAYMENT_RETURN, payment_return, methods=["GET"]),
             Route(urls.DOCUMENT_FILE, document, methods=["GET"]),
             Route(urls.PHOTO_FILE, passport_photo, methods=["GET"]),
             *gosuslugi_routes.routes(),

@@ -19,7 +19,8 @@ from credit7_web.identity import kyc
 from credit7_web.identity.accounts import find_borrower
 from credit7_web.identity.fields import clean_phone
 from credit7_web.identity.models import Borrower, PassportPhoto, Profile
-from credit7_web.ledger.models import Operation
+from credit7_web.ledger import book
+from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.russian import mask_passport, mask_snils
 from credit7_web.servicing import debt
@@ -43,18 +44,8 @@ class BorrowerFile:
     snils: str  # masked
     photo: PassportPhoto | None  # the latest one
     loans: list[LoanLine]
-    operations: list[Operation]
+    operations: list[LedgerTransaction]
     documents: list[Document]
-
-
-def ledger_history(db: Session, borrower_id: int) -> list[Operation]:
-    """The borrower's money history, newest first: the console's one read of the ledger."""
-    query = (
-        select(Operation)
-        .where(Operation.borrower_id == borrower_id)
-        .order_by(col(Operation.id).desc())
-    )
-    return list(db.exec(query))
 
 
 def _loans(db: Session, borrower_id: int, today: date) -> list[LoanLine]:
@@ -94,7 +85,7 @@ def borrower_file(
         snils=mask_snils(profile.snils) if profile else "",
         photo=kyc.latest_photo(db, borrower.id),
         loans=_loans(db, borrower.id, clock.today()),
-        operations=ledger_history(db, borrower.id),
+        operations=book.operations(db, borrower.id),
         documents=archive.documents_of(db, borrower.id),
     )
 

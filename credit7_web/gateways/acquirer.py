@@ -1,9 +1,13 @@
-"""The card acquirer: binding a card on its hosted payment page, and payouts to a bound card.
+"""The card acquirer: binding a card on its hosted payment page, payouts to a bound card, and
+charges (a borrower paying) on the same hosted page, with a new card or a bound one.
 
 The lender never sees a card number or CVC. The browser goes to the acquirer's page with an
 order id, types the card there, and comes back with only that order id; the lender then asks the
 acquirer, server to server, what happened (`binding_result`) and keeps the token, the masked
-number and the expiry it answers with. A payout names a card by its token.
+number and the expiry it answers with. A payout names a card by its token. A charge works like
+a binding: `start_charge` opens the order, the payer confirms it on the hosted page (3-D Secure
+when the card asks for it), and the lender asks `charge_result` — also for an order whose payer
+never came back. `settled_charges` is the acquirer's own report, for reconciliation.
 """
 
 from __future__ import annotations
@@ -28,6 +32,13 @@ class BindingResult:
 
 
 @dataclass(frozen=True)
+class ChargeResult:
+    status: BindingStatusText
+    amount_kop: int = 0
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
 class PayoutResult:
     status: PayoutStatusText
     failure: str | None = None
@@ -44,6 +55,25 @@ class Acquirer(Protocol):
 
     def payout(self, order_id: str, card_token: str, amount_kop: int) -> PayoutResult:
         """Pay `amount_kop` to the card; the same `order_id` again pays once, same answer."""
+        ...
+
+    def start_charge(
+        self, order_id: str, amount_kop: int, return_url: str, card_token: str | None = None
+    ) -> str:
+        """Open a charge of `amount_kop` (with a bound card's token, or a card typed on the page);
+        the URL of the hosted page the payer is sent to."""
+        ...
+
+    def charge_result(self, order_id: str) -> ChargeResult:
+        """What happened to a charge order, asked server to server."""
+        ...
+
+    def refund(self, order_id: str, amount_kop: int) -> PayoutResult:
+        """Return part of a succeeded charge to the card it came from (once per charge)."""
+        ...
+
+    def settled_charges(self) -> dict[str, int]:
+        """Every succeeded charge: order id → kopecks (the acquirer's settlement report)."""
         ...
 
 

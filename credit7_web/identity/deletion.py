@@ -4,7 +4,7 @@ PRODUCT.md: carried out within `tariff.ACCOUNT_DELETION_DAYS` days when no loan 
 nothing is overdue; loan contracts and payment records are kept as the law requires, personal
 data beyond that is erased and the login removed. What stays: the borrower row (status DELETED,
 no phone, no password, only a keyed hash of the phone so a restoration request can find it),
-loans, applications and their decisions, the money history (`Operation`), the contract PDFs,
+loans, applications and their decisions, the money history (the ledger), the contract PDFs,
 the reminders sent, and the cards as masked numbers (the payment records name them) without the
 acquirer's token. What goes: the questionnaire, the passport photos (rows and files), the
 restoration requests and Gosuslugi sign-ups of the account, sessions, SMS codes and lockouts.

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from credit7_web import tariff
-from credit7_web.clock import Clock
+from credit7_web.clock import Clock, moscow_date
 from credit7_web.documents import archive
 from credit7_web.documents.models import DocumentKind
 from credit7_web.errors import Refusal
@@ -235,16 +235,19 @@ def _person(profile: Profile) -> PersonQuery:
     )
 
 
+def _repaid_late(loan: Loan) -> bool:
+    """Judged by Moscow dates: the business date it was paid off, or the Moscow date of the
+    instant it was closed (a UTC date would count 00:30 Moscow time as the day before)."""
+    closed_on = loan.closed_on or (moscow_date(loan.closed_at) if loan.closed_at else None)
+    return closed_on is not None and loan.due_date is not None and closed_on > loan.due_date
+
+
 def _history(db: Session, borrower_id: int) -> tuple[int, int, int]:
     """Open loans, loans repaid, loans repaid late — with this lender."""
     loans = db.exec(select(Loan).where(Loan.borrower_id == borrower_id)).all()
     open_count = sum(1 for loan in loans if loan.status in OPEN_LOAN)
     closed = [loan for loan in loans if loan.status == LoanStatus.CLOSED]
-    late = sum(
-        1
-        for loan in closed
-        if loan.closed_at and loan.due_date and loan.closed_at.date() > loan.due_date
-    )
+    late = sum(1 for loan in closed if _repaid_late(loan))
     return open_count, len(closed), late
 
 

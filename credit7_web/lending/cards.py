@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from credit7_web.clock import Clock
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import Acquirer, valid_order_id
-from credit7_web.ledger.models import Operation, OperationKind
+from credit7_web.ledger import book
+from credit7_web.ledger.models import Account, Kind
 from credit7_web.lending.models import BindingStatus, Card, CardBinding, CardStatus
 from credit7_web.russian import format_card
 
@@ -127,27 +128,27 @@ def finish_binding(
         db.add(card)
         db.flush()
         check = result.check_amount_kop
-        db.add(
-            Operation(
-                borrower_id=borrower_id,
-                kind=OperationKind.CARD_CHECK,
-                amount_kop=-check,
-                business_date=clock.today(),
-                created_at=now,
-                description=CHECK_TEXT.format(masked=format_card(result.masked)),
-                external_id=check_external_id(order_id),
-            )
+        book.post(
+            db,
+            clock,
+            Kind.CARD_CHECK,
+            key=check_external_id(order_id),
+            borrower_id=borrower_id,
+            lines=[book.Line(Account.ACQUIRER, check), book.Line(Account.CARD_CHECKS, -check)],
+            description=CHECK_TEXT.format(masked=format_card(result.masked)),
+            amount_kop=-check,
+            external_id=check_external_id(order_id),
         )
-        db.add(
-            Operation(
-                borrower_id=borrower_id,
-                kind=OperationKind.CARD_CHECK_REFUND,
-                amount_kop=check,
-                business_date=clock.today(),
-                created_at=now,
-                description=CHECK_REFUND_TEXT,
-                external_id=refund_external_id(order_id),
-            )
+        book.post(
+            db,
+            clock,
+            Kind.CARD_CHECK_REFUND,
+            key=refund_external_id(order_id),
+            borrower_id=borrower_id,
+            lines=[book.Line(Account.CARD_CHECKS, check), book.Line(Account.ACQUIRER, -check)],
+            description=CHECK_REFUND_TEXT,
+            amount_kop=check,
+            external_id=refund_external_id(order_id),
         )
         binding.status = BindingStatus.SUCCEEDED
         binding.card_id = card.id

@@ -140,6 +140,7 @@ class Loan(SQLModel, table=True):
     signed_phone: str | None = Field(default=None, max_length=10)
     signature_code_hash: str | None = Field(default=None, max_length=64)
     closed_at: NaiveDatetime | None = None
+    closed_on: date | None = None  # the business date it was paid off (Moscow)
 
     @property
     def service_codes(self) -> list[str]:

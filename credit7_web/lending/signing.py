@@ -18,7 +18,8 @@ from credit7_web.gateways.sms import SmsGateway
 from credit7_web.identity import hashing, otp
 from credit7_web.identity.fields import clean_sms_code
 from credit7_web.identity.models import Borrower
-from credit7_web.ledger.models import Operation, OperationKind
+from credit7_web.ledger import book
+from credit7_web.ledger.models import Account, Kind
 from credit7_web.lending import cards, contracts, pricing
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.messages import texts
@@ -81,18 +82,25 @@ def sign(
     loan.signature_code_hash = hashing.code_hash(
         settings.secret_key, borrower.phone, otp.SIGN, code
     )
-    db.add(
-        Operation(
-            borrower_id=borrower_id,
-            loan_id=loan.id,
-            kind=OperationKind.DISBURSEMENT,
-            amount_kop=loan.principal_kop,
-            business_date=today,
-            created_at=clock.now(),
-            description=f"Выдача займа по договору № {loan.number} "
-            f"на карту {format_card(card.masked)}",
-            external_id=f"payout-{loan.number}",
-        )
+    db.add(loan)
+    db.flush()
+    book.post(
+        db,
+        clock,
+        Kind.DISBURSEMENT,
+        key=f"payout-{loan.number}",
+        borrower_id=borrower_id,
+        loan_id=loan.id,
+        lines=[
+            book.Line(Account.PRINCIPAL, loan.principal_kop),
+            book.Line(Account.ACQUIRER, -loan.principal_kop),
+            # The chosen services' price is owed with the loan from the first day.
+            book.Line(Account.SERVICES, loan.services_kop),
+            book.Line(Account.SERVICES_INCOME, -loan.services_kop),
+        ],
+        description=f"Выдача займа по договору № {loan.number} на карту {format_card(card.masked)}",
+        amount_kop=loan.principal_kop,
+        external_id=f"payout-{loan.number}",
     )
     quote = pricing.quote(
         loan.principal_kop, loan.term_days, today, loan.first_loan, loan.services_kop

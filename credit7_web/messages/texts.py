@@ -96,6 +96,18 @@ def sign_code(code: str, contract: str, amount: str) -> str:
     )
 
 
+def pay_code(code: str, contract: str, amount: str) -> str:
+    return (
+        f"Credit7: код {code} — оплата {amount} по договору № {contract}. Никому его не сообщайте."
+    )
+
+
+def payment_receipt(contract: str, amount: str, left: str, closed: bool) -> str:
+    """The receipt of a payment received, whoever paid."""
+    rest = "Заём погашен полностью, спасибо!" if closed else f"Осталось к оплате: {left}."
+    return f"Credit7: получен платёж {amount} по договору № {contract}. {rest}"
+
+
 # ----------------------------------------------------------------------------- loan reminders
 # `amount` is formatted by money.rub, dates as dd.mm.yyyy (russian.format_date).
 

@@ -13,11 +13,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, update
+from sqlmodel import Session, col, select, update
 
 from credit7_web import tariff
 from credit7_web.clock import Clock
-from credit7_web.gateways.acquirer import BindingResult, PayoutResult, valid_order_id
+from credit7_web.gateways.acquirer import (
+    BindingResult,
+    ChargeResult,
+    PayoutResult,
+    valid_order_id,
+)
 from credit7_web.sandbox.models import SandboxAcquirerCard, SandboxAcquirerOrder
 
 # ----------------------------------------------------------------------------- test cards
@@ -34,6 +39,7 @@ DECLINED_TEXT = "Банк отклонил операцию"
 INSUFFICIENT_TEXT = "Недостаточно средств на карте"
 WRONG_3DS_TEXT = "Неверный код подтверждения 3-D Secure"
 CANCELLED_TEXT = "Привязка карты отменена"
+CHARGE_CANCELLED_TEXT = "Оплата отменена"
 UNKNOWN_ORDER_TEXT = "Эквайер не знает такой операции"
 UNKNOWN_CARD_TEXT = "Карта не найдена у эквайера"
 
@@ -184,6 +190,9 @@ class OrderStatus:
 
 OPEN_STATUSES = (OrderStatus.NEW, OrderStatus.THREE_DS)
 KIND_BIND = "bind"
+KIND_CHARGE = "charge"
+KIND_REFUND = "refund"
+HOSTED_KINDS = (KIND_BIND, KIND_CHARGE)  # orders the payer finishes on the hosted page
 KIND_PAYOUT = "payout"
 
 HOSTED_PAGE = "/sandbox/acquirer/pay/{order_id}"
@@ -293,6 +302,60 @@ class SandboxAcquirer:
         self.db.flush()
         return _payout_result(order)
 
+    def start_charge(
+        self, order_id: str, amount_kop: int, return_url: str, card_token: str | None = None
+    ) -> str:
+        if amount_kop <= 0:
+            raise ValueError("a charge is a positive sum")
+        url = self.start_binding(order_id, return_url)
+        order = self.db.get(SandboxAcquirerOrder, order_id)
+        assert order is not None  # noqa: S101  (made just above)
+        order.kind, order.amount_kop, order.card_token = KIND_CHARGE, amount_kop, card_token
+        self.db.add(order)
+        self.db.flush()
+        return url
+
+    def charge_result(self, order_id: str) -> ChargeResult:
+        order = self.db.get(SandboxAcquirerOrder, order_id)
+        if order is None or order.kind != KIND_CHARGE:
+            return ChargeResult(status="failed", failure=UNKNOWN_ORDER_TEXT)
+        if order.status in OPEN_STATUSES:
+            return ChargeResult(status="pending", amount_kop=order.amount_kop)
+        if order.status == OrderStatus.FAILED:
+            return ChargeResult(status="failed", failure=order.failure or DECLINED_TEXT)
+        return ChargeResult(status="succeeded", amount_kop=order.amount_kop)
+
+    def refund(self, order_id: str, amount_kop: int) -> PayoutResult:
+        charge = self.db.get(SandboxAcquirerOrder, order_id)
+        if charge is None or charge.kind != KIND_CHARGE or charge.status != OrderStatus.SUCCEEDED:
+            return PayoutResult(status="failed", failure=UNKNOWN_ORDER_TEXT)
+        if not 0 < amount_kop <= charge.amount_kop:
+            raise ValueError("a refund is a positive part of the charge")
+        refund_id = f"{order_id}-r"
+        done = self.db.get(SandboxAcquirerOrder, refund_id)
+        if done is None:
+            now = self.clock.now()
+            done = SandboxAcquirerOrder(
+                order_id=refund_id,
+                kind=KIND_REFUND,
+                amount_kop=amount_kop,
+                status=OrderStatus.SUCCEEDED,
+                card_token=charge.card_token,
+                created_at=now,
+                finished_at=now,
+            )
+            self.db.add(done)
+            self.db.flush()
+        return _payout_result(done)
+
+    def settled_charges(self) -> dict[str, int]:
+        rows = self.db.exec(
+            select(SandboxAcquirerOrder)
+            .where(SandboxAcquirerOrder.kind == KIND_CHARGE)
+            .where(SandboxAcquirerOrder.status == OrderStatus.SUCCEEDED)
+        )
+        return {row.order_id: row.amount_kop for row in rows}
+
     # -- the hosted page's side ----------------------------------------------------------
 
     def open_order(
@@ -302,7 +365,7 @@ class SandboxAcquirer:
         if not valid_order_id(order_id):
             return None
         order = self.db.get(SandboxAcquirerOrder, order_id)
-        if order is None or order.kind != KIND_BIND or order.status != status:
+        if order is None or order.kind not in HOSTED_KINDS or order.status != status:
             return None
         return order
 
@@ -318,6 +381,7 @@ class SandboxAcquirer:
                 order_id, OrderStatus.NEW, OrderStatus.FAILED, failure=FAILURE_TEXT[behaviour]
             )
         token = "sbx_" + secrets.token_urlsafe(24)
+        charge = self._kind(order_id) == KIND_CHARGE
         if behaviour == Behaviour.THREE_DS:
             moved = self._move(
                 order_id, OrderStatus.NEW, status=OrderStatus.THREE_DS, card_token=token
@@ -328,7 +392,7 @@ class SandboxAcquirer:
                 OrderStatus.NEW,
                 status=OrderStatus.SUCCEEDED,
                 card_token=token,
-                check_amount_kop=random_check_amount(),
+                check_amount_kop=None if charge else random_check_amount(),
                 finished_at=self.clock.now(),
             )
         if not moved:
@@ -348,18 +412,40 @@ class SandboxAcquirer:
     def submit_3ds(self, order_id: str, code: str) -> SandboxAcquirerOrder | None:
         """The 3-D Secure code: the right one completes the binding, a wrong one fails it."""
         if secrets.compare_digest((code or "").strip().encode(), THREE_DS_CODE.encode()):
+            charge = self._kind(order_id) == KIND_CHARGE
             return self._finish(
                 order_id,
                 OrderStatus.THREE_DS,
                 OrderStatus.SUCCEEDED,
-                check_amount_kop=random_check_amount(),
+                check_amount_kop=None if charge else random_check_amount(),
             )
         return self._finish(order_id, OrderStatus.THREE_DS, OrderStatus.FAILED, WRONG_3DS_TEXT)
 
+    def confirm_bound(self, order_id: str) -> SandboxAcquirerOrder | None:
+        """The payer confirmed a charge of their bound card: it behaves as its test number."""
+        order = self.open_order(order_id)
+        card = self.db.get(SandboxAcquirerCard, order.card_token or "") if order else None
+        if card is None:
+            return None
+        if card.behaviour in FAILURE_TEXT:
+            return self._finish(
+                order_id, OrderStatus.NEW, OrderStatus.FAILED, FAILURE_TEXT[card.behaviour]
+            )
+        if card.behaviour == Behaviour.THREE_DS:
+            if not self._move(order_id, OrderStatus.NEW, status=OrderStatus.THREE_DS):
+                return None
+            return self._order(order_id)
+        return self._finish(order_id, OrderStatus.NEW, OrderStatus.SUCCEEDED)
+
+    def _kind(self, order_id: str) -> str | None:
+        order = self.db.get(SandboxAcquirerOrder, order_id)
+        return order.kind if order else None
+
     def cancel(self, order_id: str) -> SandboxAcquirerOrder | None:
         """The borrower gave up on the hosted page."""
+        text = CHARGE_CANCELLED_TEXT if self._kind(order_id) == KIND_CHARGE else CANCELLED_TEXT
         for status in OPEN_STATUSES:
-            order = self._finish(order_id, status, OrderStatus.FAILED, CANCELLED_TEXT)
+            order = self._finish(order_id, status, OrderStatus.FAILED, text)
             if order is not None:
                 return order
         return None
@@ -369,7 +455,7 @@ class SandboxAcquirer:
         result = self.db.execute(
             update(SandboxAcquirerOrder)
             .where(col(SandboxAcquirerOrder.order_id) == order_id)
-            .where(col(SandboxAcquirerOrder.kind) == KIND_BIND)
+            .where(col(SandboxAcquirerOrder.kind).in_(HOSTED_KINDS))
             .where(col(SandboxAcquirerOrder.status) == from_status)
             .values(**values)
         )

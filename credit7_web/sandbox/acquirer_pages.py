@@ -47,6 +47,7 @@ PAY_PATH = "/sandbox/acquirer/pay/{order_id}"
 THREE_DS_PATH = THREE_DS_PAGE
 
 TITLE = "Песочница эквайера — привязка карты"
+TITLE_CHARGE = "Песочница эквайера — оплата"
 TITLE_3DS = "Песочница эквайера — подтверждение 3-D Secure"
 NOT_FOUND_TITLE = "Операция не найдена"
 STALE_FORM = "Форма устарела. Вернитесь в личный кабинет и начните привязку карты заново"
@@ -118,8 +119,13 @@ def acquirer_routes(
         if loaded is None:
             return not_found()
         today = moscow_date(now_clock.now())
+        order, masked = loaded
+        amount = order.amount_kop if order.kind == a.KIND_CHARGE else None
         if request.method == "GET":
-            return pay_page(order_id, form_token(key(), "pay", order_id), today.year, today.month)
+            token = form_token(key(), "pay", order_id)
+            if amount and order.card_token:
+                return bound_page(order_id, token, masked, amount)
+            return pay_page(order_id, token, today.year, today.month, amount_kop=amount)
 
         form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
         values = {name: str(form.get(name) or "") for name in (*FIELDS, "token", "action")}
@@ -127,6 +133,11 @@ def acquirer_routes(
             return message_page(STALE_FORM, status=403)
         if values["action"] == "cancel":
             done = await run_in_threadpool(act, lambda a: a.cancel(order_id))
+            return back(done)
+        if amount and order.card_token:
+            done = await run_in_threadpool(act, lambda a: a.confirm_bound(order_id))
+            if done is not None and done.status == OrderStatus.THREE_DS:
+                return RedirectResponse(THREE_DS_PATH.format(order_id=order_id), status_code=303)
             return back(done)
         try:
             entry = check_card_entry(
@@ -141,6 +152,7 @@ def acquirer_routes(
                 errors=e.errors,
                 kept={"expiry": values["expiry"], "holder": values["holder"]},
                 status=400,
+                amount_kop=amount,
             )
         done = await run_in_threadpool(act, lambda a: a.submit_card(order_id, entry))
         if done is not None and done.status == OrderStatus.THREE_DS:
@@ -358,7 +370,9 @@ def pay_page(
     errors: dict[str, str] | None = None,
     kept: dict[str, str] | None = None,
     status: int = 200,
+    amount_kop: int | None = None,
 ) -> HTMLResponse:
+    """The card form: to bind a card, or (with `amount_kop`) to pay that sum with it."""
     errors = errors or {}
     kept = kept or {}
     action = escape(PAY_PATH.format(order_id=order_id))
@@ -381,10 +395,15 @@ def pay_page(
         f"<br>{escape(c.description)}</li>"
         for c in TEST_CARDS
     )
+    title, button = TITLE, "Привязать карту"
+    purpose = f"Для проверки карты банк спишет и сразу вернёт {check}."
+    if amount_kop:
+        title, button = TITLE_CHARGE, f"Оплатить {rub(amount_kop)}"
+        purpose = f"К оплате: {rub(amount_kop)}."
     body = (
-        f"<h1>{escape(TITLE)}</h1>"
+        f"<h1>{escape(title)}</h1>"
         '<p class="note">Это тестовая страница: не вводите данные настоящей карты. '
-        f"Для проверки карты банк спишет и сразу вернёт {escape(check)}.</p>"
+        f"{escape(purpose)}</p>"
         f'<form id="card-form" method="post" action="{action}" novalidate{data_attrs}>'
         f'<input type="hidden" name="token" value="{escape(token)}">'
         '<input type="hidden" name="action" value="pay">'
@@ -432,14 +451,30 @@ def pay_page(
             placeholder="IVAN IVANOV",
             autocapitalize="characters",
         )
-        + '<button type="submit" class="primary">Привязать карту</button></form>'
+        + f'<button type="submit" class="primary">{escape(button)}</button></form>'
         + _cancel_form(action, token)
         + '<section class="tests" aria-labelledby="tests-title">'
         '<h2 id="tests-title">Тестовые карты</h2>'
         "<p>Срок действия — любой будущий, CVC — любые три цифры.</p>"
         f"<ul>{tests}<li>{escape(OTHER_CARDS_TEXT)}</li></ul></section>"
     )
-    return _page(TITLE, body, status=status, script=_PAY_JS)
+    return _page(title, body, status=status, script=_PAY_JS)
+
+
+def bound_page(order_id: str, token: str, masked: str | None, amount_kop: int) -> HTMLResponse:
+    """A charge of a card the payer bound before: only a confirmation."""
+    action = escape(PAY_PATH.format(order_id=order_id))
+    card = f" картой {escape(format_card(masked))}" if masked else ""
+    body = (
+        f"<h1>{escape(TITLE_CHARGE)}</h1>"
+        f"<p>Оплата {escape(rub(amount_kop))}{card}.</p>"
+        f'<form method="post" action="{action}">'
+        f'<input type="hidden" name="token" value="{escape(token)}">'
+        '<input type="hidden" name="action" value="confirm">'
+        f'<button type="submit" class="primary">Оплатить {escape(rub(amount_kop))}</button></form>'
+        + _cancel_form(action, token)
+    )
+    return _page(TITLE_CHARGE, body)
 
 
 def _cancel_form(action: str, token: str) -> str:

@@ -7,16 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from credit7_web.clock import Clock
 from credit7_web.documents import archive
 from credit7_web.documents.models import Document, DocumentKind
 from credit7_web.identity.models import Borrower, Profile
-from credit7_web.ledger.models import Operation
+from credit7_web.ledger import book
+from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import applications
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
-from credit7_web.servicing import debt
+from credit7_web.servicing import debt, payments
+from credit7_web.servicing.models import PaymentAttempt
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,13 @@ class Dashboard:
     running: RunningLoan | None
     refused: LoanApplication | None  # the newest application, when it was refused
     documents: list[Document]  # a draft contract only until its signed copy is issued
-    operations: list[Operation]
+    operations: list[LedgerTransaction]
+    payment: PaymentAttempt | None = None  # the payment the borrower just came back from
 
 
-def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
+def dashboard(
+    db: Session, clock: Clock, borrower: Borrower, payment_order: object = None
+) -> Dashboard:
     if borrower.id is None:
         raise ValueError("the borrower is not saved")
     today = clock.today()
@@ -55,11 +60,6 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         awaiting = ApplicationStatus.SCORING
     elif loan is not None and loan.status == LoanStatus.AWAITING_SIGNATURE:
         awaiting = LoanStatus.AWAITING_SIGNATURE
-    operations = db.exec(
-        select(Operation)
-        .where(Operation.borrower_id == borrower.id)
-        .order_by(col(Operation.id).desc())
-    )
     return Dashboard(
         borrower=borrower,
         profile=db.get(Profile, borrower.id),
@@ -68,7 +68,8 @@ def dashboard(db: Session, clock: Clock, borrower: Borrower) -> Dashboard:
         running=_running(db, loan, today) if loan and loan.status == LoanStatus.ACTIVE else None,
         refused=refused if loan is None else None,
         documents=_current(archive.documents_of(db, borrower.id)),
-        operations=list(operations),
+        operations=book.operations(db, borrower.id),
+        payment=payments.own_attempt(db, borrower.id, payment_order) if payment_order else None,
     )
 
 
@@ -86,6 +87,6 @@ def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
     return RunningLoan(
         loan=loan,
         debt=debt.debt_on(terms, payments, today),
-        schedule=debt.schedule(terms),
+        schedule=debt.schedule(terms, payments),  # what is left to pay on the due date
         promo=debt.promo_on(terms, today),
     )

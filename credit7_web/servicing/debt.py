@@ -17,10 +17,11 @@ recomputed from the contract and its payments, day by day, as PRODUCT.md describ
   the cap is cut short (its interest first, then its penalty) and nothing accrues afterwards;
 - the price of extra services the borrower chose is repaid with the loan (a debt of its own,
   counted under the cap from the first day);
-- a payment is applied on its date after that day's accrual: penalty, then overdue interest, then
-  current interest, then extra services, then principal. A payment larger than the whole debt is
-  applied only up to the debt; the excess is reported as `overpaid_kop` (the payments module
-  refunds or refuses it);
+- a payment is applied on its date after that day's accrual in the order of 353-FZ art. 5
+  part 20 (PRODUCT.md): before the due date interest, then principal; from the first overdue
+  day interest, then principal, then penalty; extra services last. A payment larger than the
+  whole debt is applied only up to the debt; the excess is reported as `overpaid_kop` (the
+  ledger books it as owed back to the payer);
 - once principal, interest, penalty and services are all paid, the loan is closed and nothing
   accrues.
 
@@ -36,10 +37,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from credit7_web import tariff
-from credit7_web.ledger.models import Operation, OperationKind
+from credit7_web.ledger import book
 from credit7_web.lending.models import Loan
 from credit7_web.lending.pricing import charges_cap_kop, daily_interest_kop
 from credit7_web.money import round_half_up
@@ -85,6 +86,8 @@ class Debt:
     services_kop: int  # unpaid extra services: their price is repaid with the loan
     total_kop: int  # everything to pay today to close the loan
     charges_accrued_kop: int  # interest + penalty ever accrued (services not included)
+    interest_accrued_kop: int  # interest ever accrued (what the ledger books as interest income)
+    penalty_accrued_kop: int  # penalty ever accrued
     paid_kop: int  # payments applied to the loan
     overpaid_kop: int  # paid beyond the debt, not applied
     days_left: int | None  # days to the due date; None when overdue or closed
@@ -145,6 +148,8 @@ class _Ledger:
         self.penalty = 0
         self.services = terms.services_kop
         self.accrued = 0
+        self.interest_accrued = 0
+        self.penalty_accrued = 0
         self.room = max(charges_cap_kop(terms.principal_kop) - terms.services_kop, 0)
         self.paid = 0
         self.overpaid = 0
@@ -173,13 +178,21 @@ class _Ledger:
             self.current += interest
         self.penalty += penalty
         self.accrued += interest + penalty
+        self.interest_accrued += interest
+        self.penalty_accrued += penalty
 
-    def pay(self, amount: int) -> None:
+    def pay(self, amount: int, overdue_day: bool) -> None:
+        """Apply a payment in the order of 353-FZ art. 5 part 20: overdue interest, overdue
+        principal, penalty, current interest, current principal, then extra services. For this
+        bullet loan the principal is overdue exactly on an overdue day."""
         applied = min(amount, self.total)
         self.paid += applied
         self.overpaid += amount - applied
         left = applied
-        for bucket in ("penalty", "overdue", "current", "services", "principal"):
+        order = ("overdue", "principal", "penalty", "current", "services")
+        if not overdue_day:
+            order = ("overdue", "penalty", "current", "principal", "services")
+        for bucket in order:
             part = min(left, getattr(self, bucket))
             setattr(self, bucket, getattr(self, bucket) - part)
             left -= part
@@ -204,7 +217,7 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
     ledger = _Ledger(terms)
     day = terms.start
     if day in by_day:
-        ledger.pay(by_day[day])
+        ledger.pay(by_day[day], overdue_day=False)
     while day < on and ledger.accruing:
         day += timedelta(days=1)
         overdue_day = day > due_in_effect(terms, day)
@@ -214,12 +227,13 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         penalty = penalty_per_day_kop(ledger.principal) if overdue_day else 0
         ledger.accrue(interest, penalty, overdue_day)
         if day in by_day:
-            ledger.pay(by_day[day])
+            ledger.pay(by_day[day], overdue_day)
     # Nothing accrues any more (paid off or capped): only later payments change the balances.
     for pay_day in sorted(d for d in by_day if d > day):
-        if pay_day > due_in_effect(terms, pay_day):
+        overdue_day = pay_day > due_in_effect(terms, pay_day)
+        if overdue_day:
             ledger.fall_due()
-        ledger.pay(by_day[pay_day])
+        ledger.pay(by_day[pay_day], overdue_day)
 
     due = due_in_effect(terms, on)
     closed = ledger.total == 0
@@ -236,6 +250,8 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         services_kop=ledger.services,
         total_kop=ledger.total,
         charges_accrued_kop=ledger.accrued,
+        interest_accrued_kop=ledger.interest_accrued,
+        penalty_accrued_kop=ledger.penalty_accrued,
         paid_kop=ledger.paid,
         overpaid_kop=ledger.overpaid,
         days_left=None if overdue or closed else (due - on).days,
@@ -295,15 +311,8 @@ def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:
 
 
 def payments_of(db: Session, loan_id: int) -> list[Payment]:
-    """The borrower's payments towards the loan, oldest first."""
-    rows = db.exec(
-        select(Operation)
-        .where(Operation.loan_id == loan_id)
-        .where(Operation.kind == OperationKind.PAYMENT)
-        .where(Operation.amount_kop > 0)
-        .order_by(col(Operation.business_date), col(Operation.id))
-    )
-    return [Payment(on=row.business_date, amount_kop=row.amount_kop) for row in rows]
+    """The borrower's payments towards the loan, oldest first, as the ledger holds them."""
+    return [Payment(on=p.on, amount_kop=p.amount_kop) for p in book.paid_towards(db, loan_id)]
 
 
 def loan_debt(db: Session, loan: Loan, on: date) -> Debt:

@@ -148,7 +148,7 @@ def test_landing_fits_a_375_px_phone(page: Page) -> None:
     expect(page.get_by_role("link", name="Войти")).to_be_visible()
     expect(page.get_by_text("8 800 000-00-07")).to_be_visible()
     # The Gosuslugi button and the calculator below it keep a gap between them.
-    button = page.get_by_role("link", name="Оформить заём через Госуслуги").bounding_box()
+    button = page.get_by_role("link", name="Оформите заём через Госуслуги").bounding_box()
     calculator = page.get_by_role("heading", name="Рассчитайте заём").bounding_box()
     assert button and calculator
     assert calculator["y"] - (button["y"] + button["height"]) >= 24

@@ -20,7 +20,7 @@ PUBLIC_PAGES = {
     "/login": "Вход — Credit7",
     "/recover": "Восстановление пароля — Credit7",
     "/pay": "Внести платёж — Credit7",
-    "/gosuslugi": "Госуслуги — Credit7",
+    "/gosuslugi": "Заём через Госуслуги — Credit7",
     "/documents/personal-data": "Персональные данные — Credit7",
     "/sandbox/sms": "SMS — песочница Credit7",
     "/sandbox/clock": "Рабочая дата — песочница Credit7",

@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from credit7_web.documents.models import Document
 from credit7_web.identity.models import PassportPhoto
-from credit7_web.ledger.models import Operation, OperationKind
+from credit7_web.ledger.models import Kind, LedgerTransaction
 from credit7_web.lending.models import (
     ApplicationStatus,
     BindingStatus,
@@ -247,12 +247,13 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
         assert (loan.start_date, loan.due_date) == (today, today + timedelta(days=25))
         assert (loan.signed_phone, loan.signed_at is not None) == (PHONE, True)
         assert loan.signature_code_hash and code not in loan.signature_code_hash
-        operations = [(o.kind, o.amount_kop, o.loan_id) for o in all_rows(app_db, Operation)]
+        rows = all_rows(app_db, LedgerTransaction)
+        operations = [(o.kind, o.amount_kop, o.loan_id) for o in rows]
         check = operations[1][1]
         assert operations == [
-            (OperationKind.CARD_CHECK, -check, None),
-            (OperationKind.CARD_CHECK_REFUND, check, None),
-            (OperationKind.DISBURSEMENT, 12_000_00, loan.id),
+            (Kind.CARD_CHECK, -check, None),
+            (Kind.CARD_CHECK_REFUND, check, None),
+            (Kind.DISBURSEMENT, 12_000_00, loan.id),
         ]
         payout = [o for o in all_rows(app_db, SandboxAcquirerOrder) if o.kind == "payout"]
         assert [(o.order_id, o.amount_kop, o.status) for o in payout] == [
@@ -294,9 +295,9 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
         (f"/files/documents/{signed.id}", signed.title)
     ]
     assert [o.kind for o in cabinet.operations] == [
-        OperationKind.DISBURSEMENT,
-        OperationKind.CARD_CHECK_REFUND,
-        OperationKind.CARD_CHECK,
+        Kind.DISBURSEMENT,
+        Kind.CARD_CHECK_REFUND,
+        Kind.CARD_CHECK,
     ]
     assert cabinet.pending == ""
 
@@ -361,9 +362,9 @@ async def test_a_self_banned_person_is_refused_and_told_why(
     assert state.offer == OfferView()
     assert all_rows(app_db, Document) == []
     assert all_rows(app_db, Loan) == []
-    assert [o.kind for o in all_rows(app_db, Operation)] == [
-        OperationKind.CARD_CHECK,
-        OperationKind.CARD_CHECK_REFUND,
+    assert [o.kind for o in all_rows(app_db, LedgerTransaction)] == [
+        Kind.CARD_CHECK,
+        Kind.CARD_CHECK_REFUND,
     ]
     # Nothing to sign: a code is refused, no SMS goes out.
     texts = sms_count(app_db)

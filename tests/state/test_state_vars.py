@@ -28,8 +28,10 @@ from state.operator_restorations import RestorationQueueState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
 from state.questionnaire import QuestionnaireState
+from state.quick_pay import QuickPayState
 from state.recover import RecoverState
 from state.register import RegisterState
+from state.repay import RepayState
 from state.restore import RestoreState
 from state.sandbox import SmsOutboxState
 from state.sandbox_clock import BusinessDateState
@@ -42,7 +44,10 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
     CabinetState: {"name", "phone", "requested", "pending", "refusal", "reapply", "loaded"}
-    | {"loan", "schedule", "documents", "operations"},
+    | {"loan", "schedule", "documents", "operations", "payment_note", "payment_failed"},
+    RepayState: {"errors", "answered", "number", "total", "minimum", "card", "step", "amount"},
+    QuickPayState: {"errors", "answered", "name", "total", "due", "minimum", "found", "note"}
+    | {"note_failed"},
     ApplyState: {"errors", "answered", "stage", "has_photo", "photo_url", "has_card"}
     | {"card_label", "priced", "resend_timer", "notice", "photo_rejection"}
     | {"card_notice", "card_failed", "upload_progress", "amount", "term", "amount_min"}
@@ -79,6 +84,8 @@ BACKEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"_phone", "_confirmed_at"},
     QuestionnaireState: {"_owner"},
     CabinetState: {"_owner"},
+    RepayState: {"_key", "_amount_kop", "_bound"},
+    QuickPayState: {"_loan_id", "_key"},
     ApplyState: {"_owner"},
     BusinessDateState: set(),
     CalculatorState: set(),
@@ -102,6 +109,8 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     | {"change_phone"},
     QuestionnaireState: {"load", "save_field", "set_same_address", "back", "submit"},
     CabinetState: {"load"},
+    RepayState: {"load", "submit", "confirm", "change"},
+    QuickPayState: {"load", "find", "pay", "again"},
     ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}
     | {"upload_progressed", "bind_card", "submit", "watch_decision", "send_code", "sign"},
     BusinessDateState: {"load", "move", "reset_clock"},

@@ -12,13 +12,12 @@ from sqlmodel import Session
 
 from credit7_web.clock import FixedClock
 from credit7_web.identity import accounts, kyc, questionnaire
-from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lending import applications, cards, signing
-from credit7_web.lending.models import Loan, LoanStatus
+from credit7_web.lending.models import Loan
 from credit7_web.sandbox.acquirer import SandboxAcquirer, check_card_entry
 from credit7_web.sandbox.bureaus import sandbox_bureaus
 from credit7_web.sandbox.sms import SandboxSms, outbox
-from credit7_web.servicing import debt
+from credit7_web.servicing import booking, debt
 from credit7_web.settings import Settings
 
 PHONE = "9161234567"
@@ -104,18 +103,12 @@ def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -
 def repay(db: Session, clock: FixedClock, loan: Loan) -> None:
     """The whole debt paid today: the loan is closed."""
     owed = debt.loan_debt(db, loan, clock.today())
-    db.add(
-        Operation(
-            borrower_id=loan.borrower_id,
-            loan_id=loan.id,
-            kind=OperationKind.PAYMENT,
-            amount_kop=owed.total_kop,
-            business_date=clock.today(),
-            created_at=clock.now(),
-            description=f"Погашение по договору № {loan.number}",
-        )
+    booking.book_payment(
+        db,
+        clock,
+        loan,
+        owed.total_kop,
+        key=f"repay-{loan.number}",
+        description=f"Погашение по договору № {loan.number}",
     )
-    loan.status = LoanStatus.CLOSED
-    loan.closed_at = clock.now()
-    db.add(loan)
     db.commit()

@@ -296,3 +296,56 @@ def test_the_lender_finishes_after_the_page(
     db.expire_all()
     card = cards.finish_binding(db, clock, SandboxAcquirer(db, clock), borrower.id, order_id)
     assert cards.card_label(card) == "Карта •••• 1111, до 12/28"
+
+
+# ----------------------------------------------------------------------------- charges
+
+
+def open_charge(db: Session, clock: FixedClock, amount_kop: int, token: str | None = None) -> str:
+    order_id = cards.new_order_id()
+    SandboxAcquirer(db, clock).start_charge(order_id, amount_kop, "/payments/return", token)
+    db.commit()
+    return order_id
+
+
+def charge_status(db: Session, clock: FixedClock, order_id: str) -> tuple[str, int]:
+    db.expire_all()
+    charged = SandboxAcquirer(db, clock).charge_result(order_id)
+    return charged.status, charged.amount_kop
+
+
+def test_a_new_card_pays_the_charge(db: Session, clock: FixedClock, client: TestClient) -> None:
+    order_id = open_charge(db, clock, 1_500_00)
+    page = client.get(f"/sandbox/acquirer/pay/{order_id}")
+    assert "<title>Песочница эквайера — оплата</title>" in page.text
+    assert "Оплатить 1\u00a0500\u00a0₽</button>" in page.text
+    assert charge_status(db, clock, order_id) == ("pending", 1_500_00)
+
+    done = pay(client, order_id, acq.CARD_SUCCESS.number)
+    assert done.headers["location"] == f"/payments/return?order={order_id}"
+    assert charge_status(db, clock, order_id) == ("succeeded", 1_500_00)
+    assert SandboxAcquirer(db, clock).settled_charges() == {order_id: 1_500_00}
+    # A binding's result never describes a charge, nor the other way round.
+    assert result(db, clock, order_id).status == "failed"
+
+
+def test_a_bound_card_is_only_confirmed_and_keeps_its_behaviour(
+    db: Session, clock: FixedClock, client: TestClient
+) -> None:
+    binding = open_order(db, clock)
+    pay(client, binding, acq.CARD_3DS.number)  # bound (the binding's own 3-D Secure aside)
+    db.expire_all()
+    three_ds = db.get(SandboxAcquirerOrder, binding).card_token  # type: ignore[union-attr]
+
+    order_id = open_charge(db, clock, 700_00, three_ds)
+    page = client.get(f"/sandbox/acquirer/pay/{order_id}")
+    assert "Оплата 700\u00a0₽ картой •••• 3220." in page.text
+    assert 'name="pan"' not in page.text  # nothing to type: the card is bound
+    form = {"token": page_token(page.text), "action": "confirm"}
+    asked = client.post(f"/sandbox/acquirer/pay/{order_id}", data=form)
+    assert asked.headers["location"] == f"/sandbox/acquirer/3ds/{order_id}"
+    assert charge_status(db, clock, order_id) == ("pending", 700_00)
+    code_page = client.get(f"/sandbox/acquirer/3ds/{order_id}")
+    form = {"token": page_token(code_page.text), "action": "confirm", "code": "000000"}
+    client.post(f"/sandbox/acquirer/3ds/{order_id}", data=form)
+    assert charge_status(db, clock, order_id)[0] == "failed"

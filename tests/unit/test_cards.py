@@ -7,13 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, MetaData, String, Text
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from credit7_web import tariff
 from credit7_web.clock import FixedClock
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import BindingResult
-from credit7_web.ledger.models import Operation, OperationKind
+from credit7_web.ledger import book
+from credit7_web.ledger.models import Kind, LedgerTransaction
 from credit7_web.lending import cards
 from credit7_web.lending.models import BindingStatus, Card, CardBinding, CardStatus
 from credit7_web.sandbox import acquirer as acq
@@ -58,8 +59,8 @@ def bind(
     return acquirer, order_id
 
 
-def operations(db: Session) -> list[Operation]:
-    return list(db.exec(select(Operation).order_by(col(Operation.id))))
+def operations(db: Session) -> list[LedgerTransaction]:
+    return book.transactions(db)
 
 
 def all_text_values(engine: Engine) -> list[str]:
@@ -102,7 +103,7 @@ def test_binding_records_card_and_both_operations(db: Session, clock: FixedClock
     check, refund = operations(db)
     assert tariff.CARD_CHECK_MIN <= refund.amount_kop <= tariff.CARD_CHECK_MAX
     assert check.amount_kop == -refund.amount_kop
-    assert (check.kind, refund.kind) == (OperationKind.CARD_CHECK, OperationKind.CARD_CHECK_REFUND)
+    assert (check.kind, refund.kind) == (Kind.CARD_CHECK, Kind.CARD_CHECK_REFUND)
     assert check.description == "Проверочное списание при привязке карты •••• 1111"
     assert refund.description == "Возврат проверочного списания"
     assert check.business_date == refund.business_date == clock.today()

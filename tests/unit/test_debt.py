@@ -148,25 +148,40 @@ def test_paid_services_count_toward_the_cap() -> None:
     assert at(30, full).charges_accrued_kop == 0 and at(0, full).capped
 
 
-def test_partial_payment_order_penalty_overdue_current_principal() -> None:
-    # Prolonged while overdue, nothing paid: all four buckets are non-empty on day 26.
-    t = terms(prolongations=(day(25),), due=day(50))
+def test_partial_payment_order_before_the_due_date() -> None:
+    # Prolonged while overdue, nothing paid: all four buckets are non-empty on day 26, and day
+    # 26 lies before the new due date: overdue interest, penalty, current interest, principal.
+    t = terms(prolongations=(day(25),), due=day(50), services=300 * RUB)
     base = at(26, t)
     penalty, overdue, current = base.penalty_kop, base.overdue_interest_kop, base.interest_kop
     assert penalty and overdue and current
 
-    d = at(26, t, (Payment(day(26), penalty - 100),))
-    assert (d.penalty_kop, d.overdue_interest_kop) == (100, overdue)
+    d = at(26, t, (Payment(day(26), overdue - 100),))
+    assert (d.overdue_interest_kop, d.penalty_kop) == (100, penalty)
 
-    d = at(26, t, (Payment(day(26), penalty + 500),))
-    assert (d.penalty_kop, d.overdue_interest_kop, d.interest_kop) == (0, overdue - 500, current)
+    d = at(26, t, (Payment(day(26), overdue + 500),))
+    assert (d.overdue_interest_kop, d.penalty_kop, d.interest_kop) == (0, penalty - 500, current)
 
     d = at(26, t, (Payment(day(26), penalty + overdue + 700),))
-    assert (d.overdue_interest_kop, d.interest_kop, d.principal_kop) == (0, current - 700, P)
+    assert (d.penalty_kop, d.interest_kop, d.principal_kop) == (0, current - 700, P)
 
     d = at(26, t, (Payment(day(26), penalty + overdue + current + 1_000),))
     assert d.all_interest_kop == 0 and d.penalty_kop == 0 and d.principal_kop == P - 1_000
+    assert d.services_kop == 300 * RUB  # services come last
     assert d.paid_kop == penalty + overdue + current + 1_000
+
+
+def test_partial_payment_order_when_overdue() -> None:
+    # Day 25 is the fifth overdue day of a 20-day loan: interest, then principal, then penalty.
+    base = at(25)
+    interest, penalty = base.all_interest_kop, base.penalty_kop
+    assert base.overdue and interest and penalty
+
+    d = at(25, payments=(Payment(day(25), interest + 1_000),))
+    assert (d.all_interest_kop, d.principal_kop, d.penalty_kop) == (0, P - 1_000, penalty)
+
+    d = at(25, payments=(Payment(day(25), interest + P + 100),))
+    assert (d.principal_kop, d.penalty_kop) == (0, penalty - 100)
 
 
 def test_partial_payment_lowers_later_interest() -> None:

@@ -27,7 +27,7 @@ from credit7_web.identity.models import (
     RestorationRequest,
     RestorationStatus,
 )
-from credit7_web.ledger.models import Operation
+from credit7_web.ledger import book
 from credit7_web.lending import applications
 from credit7_web.lending.models import Card, Loan, LoanStatus
 from credit7_web.russian import format_date
@@ -155,7 +155,7 @@ def test_erasure_leaves_no_personal_field_behind(
     documents = db.exec(select(Document).where(Document.borrower_id == person)).all()
     assert {d.kind for d in documents} == {"contract", "contract_draft"}
     assert all((settings.data_dir / "documents" / d.file_name).exists() for d in documents)
-    assert len(db.exec(select(Operation).where(Operation.borrower_id == person)).all()) >= 4
+    assert len(book.operations(db, person)) >= 4
     [card] = db.exec(select(Card).where(Card.borrower_id == person)).all()
     assert card.masked.endswith("1111") and card.token.startswith("erased-")
 

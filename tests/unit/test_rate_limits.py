@@ -1,48 +1,33 @@
-"""The rate limits' counts: per address and action, apart by key prefix, the same in memory and
-in Redis (CREDIT7_TEST_REDIS_URL switches this test to it)."""
+"""Rate limits count per identifier, stop at the limit, and share Redis when it is configured."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import replace
+from collections.abc import Iterator
 
 import pytest
 
-from credit7_web import rate_limits, tariff
-from credit7_web.rate_limits import Action, Limited
-from credit7_web.settings import Settings
+from credit7_web import rate_limits
 
 
-@pytest.fixture
-def limited_settings(settings: Settings) -> Settings:
-    storage = os.environ.get("CREDIT7_TEST_REDIS_URL") or "memory://"
-    return replace(settings, rate_limit_storage=storage, rate_limit_prefix=uuid.uuid4().hex)
+@pytest.fixture(params=["memory", "redis"])
+def storage(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    if request.param == "redis":
+        url = os.environ.get("CREDIT7_TEST_REDIS_URL")
+        if not url:
+            pytest.skip("needs CREDIT7_TEST_REDIS_URL")
+        monkeypatch.setenv("REFLEX_REDIS_URL", url)
+    else:
+        monkeypatch.delenv("REFLEX_REDIS_URL", raising=False)
+    rate_limits.limiter.cache_clear()
+    yield request.param
+    rate_limits.limiter.cache_clear()
 
 
-def test_an_address_gets_its_hourly_sms_and_then_a_refusal(limited_settings: Settings) -> None:
-    for _ in range(tariff.SMS_PER_ADDRESS_PER_HOUR):
-        rate_limits.spend(limited_settings, "203.0.113.1", Action.SIGN_UP, Action.SMS)
-    with pytest.raises(Limited) as refused:
-        rate_limits.spend(limited_settings, "203.0.113.1", Action.SIGN_UP, Action.SMS)
-    assert "Попробуйте снова через" in refused.value.errors[""]
-    rate_limits.spend(limited_settings, "203.0.113.2", Action.SIGN_UP, Action.SMS)  # another one
-    rate_limits.spend(limited_settings, "203.0.113.1", Action.LOGIN)  # another action
-
-
-def test_a_refused_request_counts_nothing(limited_settings: Settings) -> None:
-    """Sign-ups left: a refusal for the SMS cap spends none of them."""
-    for _ in range(tariff.SMS_PER_ADDRESS_PER_HOUR):
-        rate_limits.spend(limited_settings, "a", Action.SMS)
-    for _ in range(5):
-        with pytest.raises(Limited):
-            rate_limits.spend(limited_settings, "a", Action.SIGN_UP, Action.SMS)
-    for _ in range(tariff.ADDRESS_REQUESTS_PER_HOUR):
-        rate_limits.spend(limited_settings, "a", Action.SIGN_UP)
-
-
-def test_prefixes_keep_counts_apart(limited_settings: Settings) -> None:
-    for _ in range(tariff.ADDRESS_REQUESTS_PER_HOUR):
-        rate_limits.spend(limited_settings, "a", Action.LOGIN)
-    other = replace(limited_settings, rate_limit_prefix=uuid.uuid4().hex)
-    rate_limits.spend(other, "a", Action.LOGIN)
+def test_a_phone_is_looked_up_five_times_an_hour(storage: str) -> None:
+    phone, other = f"9{uuid.uuid4().int % 10**9:09d}", f"9{uuid.uuid4().int % 10**9:09d}"
+    limit = rate_limits.QUICK_PAY_PER_PHONE
+    assert [rate_limits.allow(limit, "t", phone) for _ in range(6)] == [True] * 5 + [False]
+    assert rate_limits.allow(limit, "t", other)  # another phone counts on its own
+    assert type(rate_limits.limiter().storage).__name__.lower().startswith(storage)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import threading
 import time as time_module
 from datetime import date, datetime, time, timedelta
@@ -11,14 +12,13 @@ from sqlmodel import Session, select
 from credit7_web import wiring
 from credit7_web.clock import FixedClock
 from credit7_web.identity.models import Borrower, BorrowerStatus
-from credit7_web.ledger.models import Operation, OperationKind
 from credit7_web.lender import SANDBOX_LENDER
 from credit7_web.lending.models import Card, Loan, LoanApplication, LoanStatus
 from credit7_web.money import rub
 from credit7_web.sandbox import business_date
 from credit7_web.sandbox.models import SmsMessage
 from credit7_web.sandbox.sms import SandboxSms, outbox
-from credit7_web.servicing import reminders
+from credit7_web.servicing import booking, reminders
 from credit7_web.servicing.models import Reminder
 from web import jobs
 
@@ -94,17 +94,8 @@ def make_loan(
 
 
 def pay(db: Session, clock: FixedClock, loan: Loan, amount: int) -> None:
-    db.add(
-        Operation(
-            borrower_id=loan.borrower_id,
-            loan_id=loan.id,
-            kind=OperationKind.PAYMENT,
-            amount_kop=amount,
-            business_date=clock.today(),
-            created_at=clock.now(),
-            description="Погашение",
-        )
-    )
+    key = f"pay-{secrets.token_hex(8)}"
+    booking.book_payment(db, clock, loan, amount, key=key, description="Погашение")
     db.commit()
 
 
