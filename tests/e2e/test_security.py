@@ -144,6 +144,7 @@ def test_the_owner_of_a_locked_phone_unlocks_it_by_sms(page: Page, borrower, rea
         sign_in(page, phone, "Wrong12345")
     expect(page.get_by_text(re.compile("Вход заблокирован"))).to_be_visible()
     page.get_by_role("button", name="Разблокировать по SMS").click()
+    expect(page.get_by_label("Код из SMS")).to_be_visible()  # the code is on its way
     code = re.search(r"\b\d{6}\b", read_sms(phone))
     assert code is not None and "разблокировки" in read_sms(phone)
     page.get_by_label("Код из SMS").fill(code[0])
