@@ -23,6 +23,7 @@ class Settings:
     session_hours: int = 12
     session_idle_minutes: int = 30
     data_dir: Path = ROOT / "var"
+    queue_name: str = "credit7"  # the task queue's name: tests and apps sharing a Redis differ
     lender: Lender = SANDBOX_LENDER
     # Gosuslugi (ESIA): the provider's base URL and this app's client credentials there.
     esia_url: str = ""
@@ -80,6 +81,7 @@ def load_settings() -> Settings:
         sandbox=True,
         bcrypt_rounds=int(os.environ.get("CREDIT7_BCRYPT_ROUNDS", "12")),
         data_dir=data_dir,
+        queue_name=os.environ.get("CREDIT7_QUEUE", "credit7"),
         lender=configured_lender(),
         esia_url=esia_url(os.environ, sandbox=True),
         esia_client_id=os.environ.get("CREDIT7_ESIA_CLIENT_ID", "credit7"),

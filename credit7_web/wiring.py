@@ -24,12 +24,13 @@ from credit7_web.db import app_db_url, make_engine
 from credit7_web.gateways.acquirer import Acquirer
 from credit7_web.gateways.bureaus import Bureau
 from credit7_web.gateways.esia import Esia
-from credit7_web.gateways.sms import SmsGateway
+from credit7_web.gateways.jobs import Jobs
+from credit7_web.gateways.sms import SmsGateway, SmsSender
 from credit7_web.identity.esia_client import EsiaClient
-from credit7_web.sandbox import business_date
+from credit7_web.messages.outbox import Outbox
+from credit7_web.sandbox import bureaus, business_date
 from credit7_web.sandbox.acquirer import SandboxAcquirer
 from credit7_web.sandbox.acquirer_pages import acquirer_routes
-from credit7_web.sandbox.bureaus import sandbox_bureaus
 from credit7_web.sandbox.esia import Client
 from credit7_web.sandbox.esia_pages import esia_routes
 from credit7_web.sandbox.sms import SandboxSms
@@ -73,6 +74,31 @@ def db() -> Session:
     return Session(engine())
 
 
+# ----------------------------------------------------------------------------- background jobs
+
+_jobs: Jobs | None = None
+
+
+def use_jobs(jobs: Jobs | None) -> None:
+    """The task queue the domain's jobs go to; set by the web layer (`web/jobs.py`) on import."""
+    global _jobs
+    _jobs = jobs
+
+
+class _Later:
+    """No queue in this process (a shell, a command): the worker's sweeps pick the work up."""
+
+    def deliver_sms(self, sms_id: int) -> None:
+        pass
+
+    def decide(self, application_id: int) -> None:
+        pass
+
+
+def jobs() -> Jobs:
+    return _jobs or _Later()
+
+
 # ----------------------------------------------------------------------------- services
 
 
@@ -98,7 +124,17 @@ class Unit:
         return business_clock(self.db)
 
     @cached_property
+    def jobs(self) -> Jobs:
+        return jobs()
+
+    @cached_property
     def sms(self) -> SmsGateway:
+        """The outbox: a message leaves after this unit's transaction commits."""
+        return Outbox(self.db, self.clock, self.jobs.deliver_sms)
+
+    @cached_property
+    def sms_sender(self) -> SmsSender:
+        """The provider that delivers what the outbox holds."""
         return SandboxSms(self.db, self.clock)
 
     @cached_property
@@ -107,7 +143,7 @@ class Unit:
 
     @cached_property
     def bureaus(self) -> list[Bureau]:
-        return sandbox_bureaus()
+        return bureaus.sandbox_bureaus(bureaus.delay_s(self.db))
 
     @cached_property
     def esia(self) -> Esia:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import date
 from math import isfinite
@@ -24,12 +23,12 @@ from state.forms import FormMixin, answers, text
 from state.off_loop import off_loop
 from state.phone_code import NEW_CODE_SENT, ResendTimer
 
-log = logging.getLogger(__name__)
-
 REFUSED = ApplicationStatus.REFUSED
 RUB = tariff.KOPECKS_PER_RUBLE
 LOADING = "loading"
-DECISION_FAILED = "Не удалось получить решение. Обновите страницу через минуту."
+DECISION_LATE = "Решение задерживается. Обновите страницу через минуту."
+WATCH_EVERY_S = 0.5  # how often an open tab looks for the decision
+WATCH_S = 120  # then the tab stops looking and says so; the decision still comes
 
 
 @dataclass(frozen=True)
@@ -267,7 +266,7 @@ class ApplyState(FormMixin, PersonalState, rx.State):
     def submit(self, me: Caller, answered: Any = None):
         try:
             applications.apply(
-                me.db, me.clock, me.id, self.amount * RUB, self.term, list(self.chosen)
+                me.db, me.clock, me.jobs, me.id, self.amount * RUB, self.term, list(self.chosen)
             )
         except Refusal as error:
             self._fail(error)
@@ -278,37 +277,32 @@ class ApplyState(FormMixin, PersonalState, rx.State):
 
     @rx.event(background=True)
     async def watch_decision(self):
-        """Run the decision for this borrower's pending application and show it when it lands."""
-        async with self:
-            with wiring.unit() as u:
-                borrower = borrower_of(self, u)
-                application = (
-                    applications.open_application(u.db, borrower.id)
-                    if borrower and borrower.id
-                    else None
-                )
-            if application is None:
-                return
-        try:
-            await asyncio.to_thread(_decide, application.id)
-        except Exception:
-            log.exception("the decision on application %s failed", application.id)
+        """Wait for the decision the worker makes on this borrower's application and show it
+        when it lands (the tab may close meanwhile: the decision is made all the same)."""
+        deadline = asyncio.get_running_loop().time() + WATCH_S
+        while True:
             async with self:
-                self.errors = {"": DECISION_FAILED}
+                with wiring.db() as session:
+                    me = Caller(session)
+                    me.borrower = borrower_of(self, me)
+                    if me.borrower is None:
+                        return
+                    progress = applications.progress(me.db, me.clock, me.id)
+                    if progress.stage != Stage.SCORING:
+                        self._show_decision(me, progress)
+                        return
+                    if asyncio.get_running_loop().time() > deadline:
+                        self.errors = {"": DECISION_LATE}
+                        return
+            await asyncio.sleep(WATCH_EVERY_S)
+
+    def _show_decision(self, me: Caller, progress: Progress) -> None:
+        decided = progress.latest
+        if decided and decided.status == REFUSED:
+            self._show_refusal(decided, me)  # even one that allows a new application now
             return
-        async with self:
-            with wiring.db() as session:
-                me = Caller(session)
-                me.borrower = borrower_of(self, me)
-                if me.borrower is None or me.borrower.id != application.borrower_id:
-                    return
-                progress = applications.progress(me.db, me.clock, me.id)
-                decided = progress.latest
-                if decided and decided.id == application.id and decided.status == REFUSED:
-                    self._show_refusal(decided, me)  # even one that allows a new application now
-                    return
-                self._show_prerequisites(me)
-                self._show(me, progress)
+        self._show_prerequisites(me)
+        self._show(me, progress)
 
     @rx.event
     @answers
@@ -380,9 +374,3 @@ def _store_photo(borrower_id: int, data: bytes) -> None:
     """In the pool: the decode and re-encode are CPU work the event loop must not wait for."""
     with wiring.unit() as u:
         kyc.save_passport_photo(u.db, u.clock, u.settings, borrower_id, data, "")
-
-
-def _decide(application_id: int) -> None:
-    """In a worker thread: bureaus answer over the network, the event loop must not wait."""
-    with wiring.unit() as u:
-        applications.decide(u.db, u.clock, u.settings, u.bureaus, application_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import reflex as rx
 
@@ -137,6 +138,43 @@ def _loan_view(running: RunningLoan, today: str) -> LoanView:
     )
 
 
+def _shown(view: Dashboard) -> dict[str, Any]:
+    """Every var of the cabinet for this view (a var the view leaves out is back to empty)."""
+    borrower = view.borrower
+    requested = ""
+    if borrower.requested_amount_kop and borrower.requested_term_days:
+        requested = f"{rub(borrower.requested_amount_kop)} на {borrower.requested_term_days} дн."
+    refusal, reapply = refusal_texts(view.refused, view.today) if view.refused else ("", "")
+    running = view.running
+    note, failed = payment_note(view.payment) if view.payment else ("", False)
+    return {
+        "name": _greeting(view),
+        "phone": format_phone(borrower.phone),
+        "requested": requested,
+        "pending": PENDING_TEXT.get(view.awaiting, "") if view.awaiting else "",
+        "refusal": refusal,
+        "reapply": reapply,
+        "documents": document_views(view.documents, urls.document_file),
+        "operations": operation_views(view.operations),
+        "payment_note": note,
+        "payment_failed": failed,
+        "loan": _loan_view(running, format_date(view.today)) if running else LoanView(),
+        "schedule": [
+            ScheduleView(
+                date=format_date(row.date),
+                principal=rub(row.principal_kop),
+                interest=rub(row.interest_kop),
+                services=rub(row.services_kop),
+                total=rub(row.total_kop),
+            )
+            for row in running.schedule
+        ]
+        if running
+        else [],
+        "loaded": True,
+    }
+
+
 class CabinetState(PersonalState, rx.State):
     name: str = ""
     phone: str = ""
@@ -155,39 +193,14 @@ class CabinetState(PersonalState, rx.State):
     @rx.event
     @signed_in
     def load(self, me: Caller):
-        self.reset()
         borrower = me.borrower
         assert borrower is not None  # noqa: S101  (signed_in)
         if borrower.status == BorrowerStatus.QUESTIONNAIRE:
+            self.reset()
             return rx.redirect(urls.QUESTIONNAIRE)
-        self._show(dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None))
+        # Only what changed goes to the browser: a reload of the same cabinet sends nothing.
+        view = dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None)
+        for name, value in _shown(view).items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
         return None
-
-    def _show(self, view: Dashboard) -> None:
-        borrower = view.borrower
-        self.name = _greeting(view)
-        self.phone = format_phone(borrower.phone)
-        if borrower.requested_amount_kop and borrower.requested_term_days:
-            self.requested = (
-                f"{rub(borrower.requested_amount_kop)} на {borrower.requested_term_days} дн."
-            )
-        self.pending = PENDING_TEXT.get(view.awaiting, "") if view.awaiting else ""
-        if view.refused is not None:
-            self.refusal, self.reapply = refusal_texts(view.refused, view.today)
-        self.documents = document_views(view.documents, urls.document_file)
-        self.operations = operation_views(view.operations)
-        if view.payment is not None:
-            self.payment_note, self.payment_failed = payment_note(view.payment)
-        if view.running is not None:
-            self.loan = _loan_view(view.running, format_date(view.today))
-            self.schedule = [
-                ScheduleView(
-                    date=format_date(row.date),
-                    principal=rub(row.principal_kop),
-                    interest=rub(row.interest_kop),
-                    services=rub(row.services_kop),
-                    total=rub(row.total_kop),
-                )
-                for row in view.running.schedule
-            ]
-        self.loaded = True

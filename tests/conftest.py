@@ -21,8 +21,9 @@ from sqlmodel import Session
 
 from credit7_web.clock import FixedClock
 from credit7_web.db import make_engine, migrate
-from credit7_web.sandbox.sms import SandboxSms
+from credit7_web.messages.outbox import Outbox
 from credit7_web.settings import Settings
+from tests.jobs import instant_sms
 
 # 14:00 in Moscow on a Tuesday.
 T0 = datetime(2026, 11, 24, 11, 0, 0)
@@ -81,5 +82,5 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def sms(db: Session, clock: FixedClock) -> SandboxSms:
-    return SandboxSms(db, clock)
+def sms(db: Session, clock: FixedClock) -> Outbox:
+    return instant_sms(db, clock)

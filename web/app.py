@@ -1,4 +1,4 @@
-"""The Reflex app: pages with their titles and loaders, the plain HTTP routes, the jobs.
+"""The Reflex app: pages with their titles and loaders, the plain HTTP routes, the job worker.
 
 Russian throughout (`lang="ru"`, the 404 page, the connection toast, the notifications label);
 the input masks are a static script, so no inline script is needed. The sandbox's pages are
@@ -53,8 +53,8 @@ from state.repay import RepayState
 from state.restore import RestoreState
 from web import redis_locks, state_files
 from web.guard import Guard
-from web.jobs import periodic_loop
 from web.routes import http_app
+from web.worker import embedded
 
 
 def _add_sandbox_pages(app: rx.App) -> None:
@@ -183,7 +183,7 @@ def build(settings: Settings) -> rx.App:
     _add_operator_console(app)
     if settings.sandbox:
         _add_sandbox_pages(app)
-    app.register_lifespan_task(periodic_loop)
+    app.register_lifespan_task(embedded)
     return app
 
 

@@ -1,32 +1,86 @@
-"""Scheduled work in the app process: every periodic job, run every few minutes.
+"""Background work on the task queue (`web/queue.py`), run by the worker (`web/worker.py`).
 
-Every worker runs the loop; each job is idempotent (payment reminders have a unique key per loan,
-kind and due date), so a job that two workers run at once still acts once.
-Operators can run every job once by hand: `python -m web.jobs`.
+Two kinds. Jobs the domain starts after a commit (`Jobs`): deliver an SMS from the outbox,
+decide an application. Periodic jobs: PERIODIC is the one place to register one; a single
+scheduler (the worker's) starts them, however many web workers run. The database, not the queue,
+says what is still to do: a job lost with a killed worker is started again by the sweep (at the
+worker's start and every minute), and every job is safe to run twice (an SMS leaves the outbox in
+its delivery's transaction, a decision claims its application, a reminder has a unique key).
+Operators can send the due reminders once by hand: `python -m web.jobs`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from credit7_web import wiring
 from credit7_web.identity import deletion
 from credit7_web.ledger import reconcile
+from credit7_web.lending import applications
+from credit7_web.messages import outbox
 from credit7_web.servicing import reminders
+from web.queue import huey
 
-INTERVAL_S = 300
 log = logging.getLogger(__name__)
+RETRY_DELAY_S = 10
+# An application still undecided this long after it was filed lost its job: the sweep restarts it.
+DECISION_SWEEP_AFTER = timedelta(seconds=60)
+
+
+@huey.task(retries=5, retry_delay=RETRY_DELAY_S)
+def deliver_sms(sms_id: int) -> bool:
+    with wiring.unit() as u:
+        return outbox.deliver(u.db, u.sms_sender, sms_id)
+
+
+@huey.task(retries=3, retry_delay=RETRY_DELAY_S)
+def decide(application_id: int) -> None:
+    log.info("application %s: deciding", application_id)
+    with wiring.unit() as u:
+        decided = applications.decide(u.db, u.clock, u.settings, u.bureaus, u.sms, application_id)
+    log.info("application %s: %s", application_id, decided.status)
+
+
+class QueuedJobs:
+    """The domain's `Jobs`, as huey tasks."""
+
+    def deliver_sms(self, sms_id: int) -> None:
+        deliver_sms(sms_id)
+
+    def decide(self, application_id: int) -> None:
+        decide(application_id)
+
+
+wiring.use_jobs(QueuedJobs())
+
+
+def restart_lost_jobs(everything: bool = False) -> int:
+    """Queue again the work whose job is gone; `everything` at a worker's start (its own jobs
+    died with it), otherwise only work older than a job normally takes."""
+    with wiring.unit() as u:
+        now = u.clock.now()
+        sms = outbox.undelivered(u.db, None if everything else now - outbox.SWEEP_AFTER)
+        waiting = applications.scoring_applications(
+            u.db, None if everything else now - DECISION_SWEEP_AFTER
+        )
+    for sms_id in sms:
+        deliver_sms(sms_id)
+    for application_id in waiting:
+        decide(application_id)
+    return len(sms) + len(waiting)
 
 
 @dataclass(frozen=True)
 class Periodic:
-    """A job: what it is called in the log, and one run of it (returns how much it did)."""
+    """A periodic job: what it is called in the log, one run of it (returns how much it did),
+    and how often it runs (minutes, a divisor of 60)."""
 
     name: str
     run: Callable[[], int]
+    every_minutes: int = 5
 
 
 def send_reminders() -> int:
@@ -50,26 +104,8 @@ def reconcile_ledger() -> int:
 
 PERIODIC = (Periodic("payment reminders", send_reminders),)
 PERIODIC += (Periodic("account deletions", delete_due_accounts),)
+PERIODIC += (Periodic("lost jobs restarted", restart_lost_jobs, every_minutes=1),)
 PERIODIC += (Periodic("ledger reconciliation", reconcile_ledger),)
-
-
-def run_all() -> dict[str, int]:
-    """One run of every job; a failing job is logged and does not stop the others."""
-    done = {}
-    for job in PERIODIC:
-        try:
-            done[job.name] = job.run()
-        except Exception:
-            log.exception("%s failed; retrying at the next run", job.name)
-    return done
-
-
-async def periodic_loop() -> None:
-    while True:
-        for name, count in (await asyncio.to_thread(run_all)).items():
-            if count:
-                log.info("%s: %s", name, count)
-        await asyncio.sleep(INTERVAL_S)
 
 
 def main() -> None:

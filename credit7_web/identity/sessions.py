@@ -38,8 +38,15 @@ def claim(
 
 def resolve(db: Session, clock: Clock, settings: Settings, token: str) -> Borrower | None:
     """The borrower behind a live session token, or None; keeps the session awake."""
-    row = session_rows.live(db, clock, AuthSession, token, settings.session_idle_minutes)
-    return db.get(Borrower, row.borrower_id) if row else None
+    return session_rows.live_owner(
+        db,
+        clock,
+        AuthSession,
+        Borrower,
+        Borrower.id == AuthSession.borrower_id,
+        token,
+        settings.session_idle_minutes,
+    )
 
 
 def revoke(db: Session, clock: Clock, token: str) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from credit7_web import tariff
 from credit7_web.clock import Clock, moscow_date
@@ -19,10 +20,14 @@ from credit7_web.documents import archive
 from credit7_web.documents.models import DocumentKind
 from credit7_web.errors import Refusal
 from credit7_web.gateways.bureaus import Bureau, PersonQuery, ask_all
+from credit7_web.gateways.jobs import Jobs
+from credit7_web.gateways.sms import SmsGateway
 from credit7_web.identity import kyc
 from credit7_web.identity.models import Borrower, BorrowerStatus, Profile
 from credit7_web.lending import cards, contracts, pricing, scoring
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
+from credit7_web.messages import texts
+from credit7_web.money import rub
 from credit7_web.settings import Settings
 
 OPEN_LOAN = (LoanStatus.AWAITING_SIGNATURE, LoanStatus.ACTIVE)
@@ -188,9 +193,16 @@ def _offer(db: Session, clock: Clock, loan: Loan) -> Offer:
 
 
 def apply(
-    db: Session, clock: Clock, borrower_id: int, amount_kop: int, term_days: int, codes: object
+    db: Session,
+    clock: Clock,
+    jobs: Jobs,
+    borrower_id: int,
+    amount_kop: int,
+    term_days: int,
+    codes: object,
 ) -> LoanApplication:
-    """File an application; the decision comes from `decide`, a moment later."""
+    """File an application and start its decision as a job (`decide`), which runs whether or
+    not the borrower's tab stays open."""
     ready = readiness(db, borrower_id)
     if not ready.ready:
         missing = []
@@ -220,7 +232,33 @@ def apply(
         db.rollback()
         raise Refusal.one("", ONE_AT_A_TIME) from None
     db.refresh(application)
+    jobs.decide(application.id or 0)
     return application
+
+
+def scoring_applications(db: Session, filed_before: datetime | None = None) -> list[int]:
+    """Applications still waiting for their decision, oldest first (for the sweep)."""
+    query = select(LoanApplication.id).where(LoanApplication.status == ApplicationStatus.SCORING)
+    if filed_before is not None:
+        query = query.where(LoanApplication.created_at < filed_before)
+    return [i for i in db.exec(query.order_by(col(LoanApplication.id))) if i is not None]
+
+
+def _claim(db: Session, application: LoanApplication) -> bool:
+    """Take the application for this decision, in the transaction that records it: of two runs
+    at once (a job retried after a crash, the sweep), one writes and the other finds it taken."""
+    taken = db.connection().execute(
+        update(LoanApplication)
+        .where(
+            col(LoanApplication.id) == application.id,
+            col(LoanApplication.status) == ApplicationStatus.SCORING,
+        )
+        .values(decided_at=application.decided_at)
+    )
+    if taken.rowcount == 1:
+        return True
+    db.rollback()
+    return False
 
 
 def _person(profile: Profile) -> PersonQuery:
@@ -252,16 +290,23 @@ def _history(db: Session, borrower_id: int) -> tuple[int, int, int]:
 
 
 def decide(
-    db: Session, clock: Clock, settings: Settings, bureaus: list[Bureau], application_id: int
+    db: Session,
+    clock: Clock,
+    settings: Settings,
+    bureaus: list[Bureau],
+    sms: SmsGateway,
+    application_id: int,
 ) -> LoanApplication:
-    """Score an application; on approval prepare the contract to sign. Runs once per application."""
-    application = db.get(LoanApplication, application_id)
+    """Score an application; on approval prepare the contract to sign; tell the borrower by SMS.
+    Decides once per application, however many times it runs and whether runs overlap."""
+    application = db.get(LoanApplication, application_id, populate_existing=True)
     if application is None:
         raise Refusal.one("", "Заявка не найдена")
     if application.status != ApplicationStatus.SCORING:
         return application
     profile = db.get(Profile, application.borrower_id)
-    if profile is None:
+    borrower = db.get(Borrower, application.borrower_id)
+    if profile is None or borrower is None:
         raise Refusal.one("", "Анкета не заполнена")
     services = pricing.services_of(application.service_codes)
     services_kop = sum(s.price_kop for s in services)
@@ -293,6 +338,8 @@ def decide(
         )
     )
     application.decided_at = clock.now()
+    if not _claim(db, application):
+        return db.get(LoanApplication, application_id, populate_existing=True) or application
     application.score = decision.score
     application.pdn_percent = (
         str(decision.pdn_percent) if decision.pdn_percent is not None else None
@@ -305,9 +352,12 @@ def decide(
         application.refusal_text = decision.refusal_text
         application.reapply_after = decision.reapply_after
         db.add(application)
+        sms.send(borrower.phone or "", texts.application_refused())
         db.commit()
         return application
-    _approve(db, clock, settings, application, decision.amount_kop, services)
+    _approve(db, clock, settings, application, decision.amount_kop, services)  # no commit
+    sms.send(borrower.phone or "", texts.application_approved(rub(decision.amount_kop)))
+    db.commit()
     return application
 
 
@@ -359,4 +409,3 @@ def _approve(
     loan.number = f"C7-{clock.today():%Y}-{loan.id:06d}"
     contracts.issue(db, clock, settings, loan, quote, DocumentKind.CONTRACT_DRAFT)
     db.add(loan)
-    db.commit()

@@ -89,6 +89,17 @@ def restoration_rejected(reason: str) -> str:
     )
 
 
+def application_approved(amount: str) -> str:
+    return (
+        f"Credit7: заявка на заём одобрена, сумма {amount}. Подпишите договор в личном "
+        "кабинете, раздел «Заявка»."
+    )
+
+
+def application_refused() -> str:
+    return "Credit7: по вашей заявке на заём отказ. Причина — в личном кабинете, раздел «Заявка»."
+
+
 def sign_code(code: str, contract: str, amount: str) -> str:
     return (
         f"Credit7: код {code} — подпись договора № {contract} на {amount}. "

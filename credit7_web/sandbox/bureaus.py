@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlmodel import Session
+
 from credit7_web.gateways.bureaus import Bureau, BureauLoan, BureauReport, PersonQuery
+from credit7_web.sandbox.models import SandboxSetting
 
 NBKI = "НБКИ"
 OKB = "ОКБ"
@@ -61,14 +65,33 @@ def _passport_key(series: str, number: str) -> str:
     return "".join(ch for ch in f"{series}{number}" if ch.isdigit())
 
 
+# Seconds each sandbox bureau takes to answer (SandboxSetting): a slow bureau, to catch a
+# decision in the middle (the worker-crash test), as a real one may be.
+DELAY_SETTING = "bureau_delay_s"
+MAX_DELAY_S = 60.0
+
+
+def delay_s(db: Session) -> float:
+    row = db.get(SandboxSetting, DELAY_SETTING, populate_existing=True)
+    try:
+        return min(max(float(row.value), 0.0), MAX_DELAY_S) if row else 0.0
+    except ValueError:
+        return 0.0
+
+
 class SandboxBureau:
     """A bureau that knows only the sandbox's test persons; anyone else has a clean history."""
 
-    def __init__(self, name: str, persons: tuple[SandboxPerson, ...] = SANDBOX_PERSONS) -> None:
+    def __init__(
+        self, name: str, persons: tuple[SandboxPerson, ...] = SANDBOX_PERSONS, delay: float = 0
+    ) -> None:
         self.name = name
+        self.delay = delay
         self._persons = {_passport_key(p.passport_series, p.passport_number): p for p in persons}
 
     def report(self, person: PersonQuery) -> BureauReport:
+        if self.delay:
+            time.sleep(self.delay)
         known = self._persons.get(_passport_key(person.passport_series, person.passport_number))
         if known is None:
             return BureauReport(bureau=self.name, self_ban=False)
@@ -79,5 +102,5 @@ class SandboxBureau:
         )
 
 
-def sandbox_bureaus() -> list[Bureau]:
-    return [SandboxBureau(name) for name in BUREAU_NAMES]
+def sandbox_bureaus(delay: float = 0) -> list[Bureau]:
+    return [SandboxBureau(name, delay=delay) for name in BUREAU_NAMES]

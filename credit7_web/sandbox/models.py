@@ -15,11 +15,12 @@ class SmsMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     phone: str = Field(max_length=10, index=True)
     text: str = Field(max_length=500)
+    key: str | None = Field(default=None, max_length=40, unique=True)  # the idempotency key
     created_at: NaiveDatetime
 
 
 class SandboxSetting(SQLModel, table=True):
-    """Sandbox-only knobs shared by every worker, such as the business clock shift."""
+    """Sandbox-only knobs shared by every worker: the business clock shift, the bureaus' delay."""
 
     name: str = Field(max_length=40, primary_key=True)
     value: str = Field(max_length=200)

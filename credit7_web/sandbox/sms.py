@@ -1,4 +1,4 @@
-"""The sandbox SMS gateway: each message lands in an outbox a person or a test can read."""
+"""The sandbox SMS provider: each delivered message lands in a list a person or a test can read."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from credit7_web.sandbox.models import SmsMessage
 
 
 class SandboxSms:
-    """Writes to the outbox within the caller's transaction: no message for a rolled-back step."""
+    """Delivers into the caller's transaction, so the outbox row is marked sent in the same
+    commit; a key seen before delivers nothing, as a real provider's idempotency key would."""
 
     def __init__(self, db: Session, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
-    def send(self, phone: str, text: str) -> None:
-        self.db.add(SmsMessage(phone=phone, text=text, created_at=self.clock.now()))
+    def deliver(self, phone: str, text: str, key: str) -> None:
+        if self.db.exec(select(SmsMessage.id).where(SmsMessage.key == key)).first() is None:
+            self.db.add(SmsMessage(phone=phone, text=text, key=key, created_at=self.clock.now()))
 
 
 def outbox(db: Session, limit: int = 50, phone: str | None = None) -> list[SmsMessage]:

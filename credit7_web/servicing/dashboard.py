@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -83,10 +84,19 @@ def _current(documents: list[Document]) -> list[Document]:
 
 def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
     terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
-    payments = debt.payments_of(db, loan.id)  # type: ignore[arg-type]
-    return RunningLoan(
-        loan=loan,
-        debt=debt.debt_on(terms, payments, today),
-        schedule=debt.schedule(terms, payments),  # what is left to pay on the due date
-        promo=debt.promo_on(terms, today),
+    payments = tuple(debt.payments_of(db, loan.id))  # type: ignore[arg-type]
+    owed, schedule, promo = _position(terms, payments, today)
+    return RunningLoan(loan=loan, debt=owed, schedule=list(schedule), promo=promo)
+
+
+@lru_cache(maxsize=4096)
+def _position(
+    terms: debt.Terms, payments: tuple[debt.Payment, ...], today: date
+) -> tuple[debt.Debt, tuple[debt.ScheduleRow, ...], bool]:
+    """The debt, schedule and promo of a loan: a pure computation, the same for a borrower
+    until a payment, a prolongation or the date changes, so each tab's reload reuses it."""
+    return (
+        debt.debt_on(terms, payments, today),
+        tuple(debt.schedule(terms, payments)),  # what is left to pay on the due date
+        debt.promo_on(terms, today),
     )

@@ -1,8 +1,10 @@
 """End-to-end fixtures: the production build of the app in its own process group, Chromium.
 
 The app gets a fresh database (SQLite in a temp dir, or a new PostgreSQL database when
-CREDIT7_TEST_DB_URL is set, with Reflex state in Redis when CREDIT7_TEST_REDIS_URL is set) and a
-free port. Teardown kills the whole process group, escalating to SIGKILL: `reflex run` may
+CREDIT7_TEST_DB_URL is set, with Reflex state in Redis when CREDIT7_TEST_REDIS_URL is set), a
+queue of its own and a free port. On SQLite the app runs its jobs itself; with Redis a job
+worker (`python -m web.worker`) runs beside it in its own process, as in production.
+Teardown kills the whole process group, escalating to SIGKILL: `reflex run` may
 ignore SIGTERM, and no server may outlive the suite.
 """
 
@@ -29,6 +31,7 @@ from credit7_web.backoffice.models import Role
 from credit7_web.clock import SystemClock
 from credit7_web.db import make_engine
 from credit7_web.identity import accounts, questionnaire
+from credit7_web.messages.models import OutgoingSms
 from credit7_web.sandbox.models import SmsMessage
 from credit7_web.settings import Settings
 from tests.conftest import fresh_database
@@ -85,7 +88,20 @@ def _wait_until_up(base_url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"the app did not start in {START_TIMEOUT_S} s:\n{log.read_text()[-4000:]}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`python -m web.worker` in its own process group, its output appended to `log`."""
+    with log.open("a") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "web.worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(proc: subprocess.Popen) -> None:
     for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
         try:
             os.killpg(proc.pid, sig)
@@ -128,6 +144,7 @@ def app_url(app_db_url: str, app_data_dir: Path, request: pytest.FixtureRequest)
         "CREDIT7_SECRET_KEY": SECRET_KEY,
         "REFLEX_USE_NPM": "1",
         "PYTHONUNBUFFERED": "1",
+        "CREDIT7_QUEUE": f"c7e2e-{uuid.uuid4().hex[:12]}",
         # Each browser context says who it is (`browser_context_args`): the rate limits per
         # client address count each test's browser apart, as they count borrowers apart.
         "CREDIT7_TRUSTED_PROXY_HOPS": "1",
@@ -157,11 +174,14 @@ def app_url(app_db_url: str, app_data_dir: Path, request: pytest.FixtureRequest)
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    worker = start_worker(env, log) if "REFLEX_REDIS_URL" in env else None
     try:
         _wait_until_up(base_url, proc, log)
         yield base_url
     finally:
-        _stop(proc)
+        stop(proc)
+        if worker is not None:
+            stop(worker)
 
 
 @pytest.fixture(scope="session")
@@ -199,11 +219,30 @@ def app_engine(app_db_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+SMS_WAIT_S = 15
+
+
+def wait_for_outbox(engine: Engine, phone: str | None = None) -> None:
+    """Until the worker has delivered every SMS waiting (to `phone`, if given)."""
+    deadline = time.monotonic() + SMS_WAIT_S
+    query = select(OutgoingSms.id)
+    if phone is not None:
+        query = query.where(OutgoingSms.phone == phone)
+    while True:
+        with Session(engine) as s:
+            if s.exec(query).first() is None:
+                return
+        assert time.monotonic() < deadline, f"SMS still waiting after {SMS_WAIT_S} s"
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def read_sms(app_engine: Engine):
-    """The newest SMS the sandbox gateway delivered to a phone (10 digits)."""
+    """The newest SMS the sandbox gateway delivered to a phone (10 digits), once the outbox has
+    handed over every message the app wrote for it."""
 
     def read(phone: str) -> str:
+        wait_for_outbox(app_engine, phone)
         with Session(app_engine) as s:
             message = s.exec(
                 select(SmsMessage)

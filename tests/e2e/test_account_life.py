@@ -26,16 +26,17 @@ from credit7_web.identity.models import (
     DeletionStatus,
 )
 from credit7_web.lending.models import Loan
+from credit7_web.messages.outbox import Outbox
 from credit7_web.russian import format_phone
 from credit7_web.sandbox import business_date
 from credit7_web.sandbox import esia as sandbox
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.settings import Settings
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import SECRET_KEY, ConsoleOperator
 from tests.e2e.test_account import CABINET, sign_in
 from tests.e2e.test_loan import prepare
 from tests.e2e.test_operator import operator_signs_in
+from tests.jobs import instant_sms
 from tests.unit.account_setup import jpeg, lend, repay
 
 APPLY = re.compile(r"/apply/?$")
@@ -50,10 +51,10 @@ class Domain:
     settings: Settings
 
     @contextmanager
-    def unit(self) -> Iterator[tuple[Session, Clock, SandboxSms]]:
+    def unit(self) -> Iterator[tuple[Session, Clock, Outbox]]:
         with Session(self.engine) as s:
             clock = business_date.clock_for(s)
-            yield s, clock, SandboxSms(s, clock)
+            yield s, clock, instant_sms(s, clock)
 
     def borrower_id(self, phone: str) -> int:
         with Session(self.engine) as s:

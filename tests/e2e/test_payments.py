@@ -20,10 +20,10 @@ from credit7_web.money import rub
 from credit7_web.sandbox import business_date
 from credit7_web.sandbox.acquirer import SandboxAcquirer, check_card_entry
 from credit7_web.sandbox.bureaus import sandbox_bureaus
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.settings import Settings
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.test_account import CABINET, sign_in
+from tests.jobs import NoJobs, instant_sms
 
 SETTINGS = Settings(secret_key=b"unused-for-passwords", bcrypt_rounds=4)
 
@@ -49,12 +49,14 @@ def borrower_with_loan(borrower, app_engine: Engine, app_data_dir, sms_code):
         acquirer.submit_card(order.rsplit("/", 1)[1], entry)
         s.commit()
         cards.finish_binding(s, clock, acquirer, borrower_id, order.rsplit("/", 1)[1])
-        application = applications.apply(s, clock, borrower_id, 10_000_00, 20, [])
-        applications.decide(s, clock, settings, sandbox_bureaus(), application.id or 0)
+        application = applications.apply(s, clock, NoJobs(), borrower_id, 10_000_00, 20, [])
+        applications.decide(
+            s, clock, settings, sandbox_bureaus(), instant_sms(s, clock), application.id or 0
+        )
         loan = applications.open_loan(s, borrower_id)
         assert loan is not None
         loan_id = loan.id
-        signing.send_sign_code(s, clock, settings, SandboxSms(s, clock), borrower_id, loan_id)
+        signing.send_sign_code(s, clock, settings, instant_sms(s, clock), borrower_id, loan_id)
     with Session(app_engine) as s:
         clock = business_date.clock_for(s)
         signing.sign(

@@ -25,10 +25,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from huey.storage import MemoryStorage
 from sqlalchemy import Engine
 
 from credit7_web import wiring
 from tests.state.harness import SECRET_KEY, Browser
+from web.queue import huey
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +45,12 @@ def _state_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
     wiring.settings.cache_clear()
     yield
     wiring.settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own empty task queue; `harness.run_jobs` runs what is queued."""
+    monkeypatch.setattr(huey, "storage", MemoryStorage(huey.name))
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ from credit7_web.identity.models import (
 from credit7_web.identity.sessions import BROWSER_COOKIE, SESSION_COOKIE
 from credit7_web.sandbox.models import SmsMessage
 from credit7_web.sandbox.sms import outbox
+from web import jobs  # noqa: F401  (the states' jobs go to the task queue, as in the app)
+from web.queue import huey
 
 S = TypeVar("S", bound=BaseState)
 _ADDRESSES = itertools.count(1)
@@ -175,6 +177,7 @@ class Browser:
             )
         self._persist(substate)
         self.events.extend(sent)
+        run_jobs(DELIVER_SMS)
         return sent
 
     def _persist(self, substate: BaseState) -> None:
@@ -191,6 +194,28 @@ class Browser:
         """Everything the backend has sent this tab: deltas and events, as JSON text."""
         events = [json_dumps({"name": e.name, "payload": e.payload}) for e in self.events]
         return "\n".join([*self.deltas, *events])
+
+
+# ----------------------------------------------------------------------------- the worker
+
+DELIVER_SMS = "deliver_sms"
+
+
+def run_jobs(only: str | None = None) -> None:
+    """Run the queued jobs here and now, as the worker would, and those they queue in turn.
+
+    `Browser.send` runs the SMS deliveries after each event (the worker sends them at once);
+    a decision waits in the queue until a test calls `run_jobs()`, so a test sees the
+    application under consideration first, as a borrower does.
+    """
+    held = []
+    while (task := huey.dequeue()) is not None:
+        if only and task.name != only:
+            held.append(task)
+        else:
+            huey.execute(task)
+    for task in held:
+        huey.enqueue(task)
 
 
 # ----------------------------------------------------------------------------- what came back
@@ -242,13 +267,19 @@ def all_rows(engine: Engine, model: type[Any]) -> list[Any]:
         return list(s.exec(select(model).order_by(*model.__table__.primary_key.columns)))
 
 
-def sms_code(engine: Engine, phone: str = PHONE) -> str:
-    """The code as the borrower reads it: from the newest SMS to the phone."""
+def last_sms(engine: Engine, phone: str = PHONE) -> str:
+    """The newest SMS delivered to the phone."""
     with Session(engine) as s:
         messages = outbox(s, limit=1, phone=phone)
     assert messages, f"no SMS to {phone}"
-    match = re.search(r"\b\d{6}\b", messages[0].text)
-    assert match, messages[0].text
+    return messages[0].text
+
+
+def sms_code(engine: Engine, phone: str = PHONE) -> str:
+    """The code as the borrower reads it: from the newest SMS to the phone."""
+    text = last_sms(engine, phone)
+    match = re.search(r"\b\d{6}\b", text)
+    assert match, text
     return match[0]
 
 

@@ -28,9 +28,9 @@ from credit7_web.lending.models import Card, CardBinding, Loan, LoanApplication
 from credit7_web.sandbox.acquirer import CARD_SUCCESS, SandboxAcquirer, check_card_entry
 from credit7_web.sandbox.bureaus import sandbox_bureaus
 from credit7_web.sandbox.business_date import clock_for
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.wiring import settings
 from state.apply import ApplyState
+from tests.jobs import NoJobs, instant_sms
 from tests.state.harness import CLOCK, Browser, sms_code
 from web.routes import http_app
 
@@ -118,7 +118,9 @@ def give_application(
     engine: Engine, borrower_id: int, amount_kop: int = 10_000_00, term: int = 20
 ) -> int:
     with Session(engine) as s:
-        application = applications.apply(s, clock_for(s), borrower_id, amount_kop, term, [])
+        application = applications.apply(
+            s, clock_for(s), NoJobs(), borrower_id, amount_kop, term, []
+        )
         assert application.id is not None
         return application.id
 
@@ -126,7 +128,7 @@ def give_application(
 def decide(engine: Engine, application_id: int) -> LoanApplication:
     with Session(engine) as s:
         decided = applications.decide(
-            s, clock_for(s), settings(), sandbox_bureaus(), application_id
+            s, clock_for(s), settings(), sandbox_bureaus(), instant_sms(s, CLOCK), application_id
         )
         s.refresh(decided)
         return decided
@@ -151,7 +153,7 @@ def request_sign_code(engine: Engine, borrower_id: int, loan_id: int) -> str:
         assert borrower is not None
         phone = borrower.phone
         signing.send_sign_code(
-            s, clock_for(s), settings(), SandboxSms(s, CLOCK), borrower_id, loan_id
+            s, clock_for(s), settings(), instant_sms(s, CLOCK), borrower_id, loan_id
         )
     return sms_code(engine, phone)
 

@@ -8,6 +8,7 @@ real `watch_decision` (sandbox bureaus), and the SMS code is read from the outbo
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
@@ -47,8 +48,10 @@ from tests.state.harness import (
     Browser,
     all_rows,
     form,
+    last_sms,
     make_borrower,
     redirect_to,
+    run_jobs,
     sign_in,
     sms_code,
     sms_count,
@@ -187,7 +190,8 @@ async def test_a_first_loan_from_photo_to_money_through_the_handlers(
         assert browser.state(ApplyState).errors == {"": ALREADY_OPEN}
         assert snapshot_all(app_db) == before
 
-        # 4. The decision, as the tab runs it.
+        # 4. The decision: the worker makes it, the tab watching shows it.
+        run_jobs()
         assert await browser.send(ApplyState, "watch_decision") == []
         [application] = application_rows(app_db)
         assert application.status == ApplicationStatus.APPROVED
@@ -347,6 +351,7 @@ async def test_a_self_banned_person_is_refused_and_told_why(
     assert browser.state(ApplyState).stage == "form"
     events = await browser.send(ApplyState, "submit")
     assert [e.name.rsplit(".", 1)[1] for e in events] == ["watch_decision"]
+    run_jobs()
     assert await browser.send(ApplyState, "watch_decision") == []
 
     [application] = application_rows(app_db)
@@ -373,12 +378,35 @@ async def test_a_self_banned_person_is_refused_and_told_why(
     assert sms_count(app_db) == texts
 
 
+async def test_the_tab_shows_the_decision_when_the_worker_makes_it(
+    browser: Browser, app_db: Engine
+) -> None:
+    borrower_id, _ = signed_in(browser, app_db)
+    give_photo(app_db, borrower_id)
+    give_card(app_db, borrower_id)
+    await browser.send(ApplyState, "load")
+    await browser.send(ApplyState, "submit")
+    watching = asyncio.create_task(browser.send(ApplyState, "watch_decision"))
+    await asyncio.sleep(1.2)  # the tab has looked a few times: no decision yet
+    assert not watching.done()
+    assert browser.state(ApplyState).stage == "scoring"
+    run_jobs()  # the worker decides
+    assert await asyncio.wait_for(watching, 5) == []
+    state = browser.state(ApplyState)
+    assert state.stage == "offer"
+    assert state.offer.amount
+    assert last_sms(app_db).startswith(
+        "Credit7: заявка на заём одобрена, сумма " + state.offer.amount
+    )
+
+
 async def test_a_decided_application_is_not_decided_again(browser: Browser, app_db: Engine) -> None:
     borrower_id, _ = signed_in(browser, app_db)
     give_photo(app_db, borrower_id)
     give_card(app_db, borrower_id)
     await browser.send(ApplyState, "load")
     await browser.send(ApplyState, "submit")
+    run_jobs()
     await browser.send(ApplyState, "watch_decision")
     before = snapshot_all(app_db)
     assert await browser.send(ApplyState, "watch_decision") == []
@@ -461,6 +489,7 @@ async def test_the_card_number_is_kept_nowhere(
         await browser.send(ApplyState, "load")
         assert browser.state(ApplyState).card_notice == CARD_BOUND
         await browser.send(ApplyState, "submit")
+        run_jobs()
         await browser.send(ApplyState, "watch_decision")
         await browser.send(ApplyState, "send_code")
         await browser.send(ApplyState, "sign", form=form(code=sms_code(app_db)))

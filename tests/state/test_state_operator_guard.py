@@ -26,7 +26,6 @@ import state
 from credit7_web import urls, wiring
 from credit7_web.backoffice.models import Role
 from credit7_web.identity import deletion, kyc, restoration
-from credit7_web.sandbox.sms import SandboxSms
 from state.apply import ApplyState
 from state.cabinet import CabinetState
 from state.operator_deletions import DeletionQueueState, DeletionView
@@ -34,6 +33,7 @@ from state.operator_identification import IdentificationState, PhotoView
 from state.operator_login import OperatorLoginState
 from state.operator_restorations import RestorationQueueState, RestorationView
 from state.questionnaire import QuestionnaireState
+from tests.jobs import instant_sms
 from tests.state.harness import (
     CLOCK,
     PHONE,
@@ -97,7 +97,7 @@ def world(app_db: Engine) -> World:
         photo = kyc.latest_photo(s, victim)
     assert photo is not None and photo.id is not None
     with Session(app_db) as s:
-        deletion_id = deletion.request_deletion(s, CLOCK, SandboxSms(s, CLOCK), victim).id
+        deletion_id = deletion.request_deletion(s, CLOCK, instant_sms(s, CLOCK), victim).id
         restoration_id = restoration.request_restoration(
             s, CLOCK, wiring.settings(), PHONE, jpeg(), jpeg()
         ).id

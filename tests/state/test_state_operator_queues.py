@@ -22,10 +22,10 @@ from credit7_web.identity.models import (
     RestorationRequest,
     RestorationStatus,
 )
-from credit7_web.sandbox.sms import SandboxSms
 from state.login import LoginState
 from state.operator_deletions import DONE, DeletionQueueState
 from state.operator_restorations import APPROVED, REJECTED, RestorationQueueState
+from tests.jobs import instant_sms
 from tests.state.harness import (
     CLOCK,
     OTHER_PHONE,
@@ -46,7 +46,7 @@ REASON = "Лицо на селфи не совпадает с фото в пас
 
 def ask_deletion(engine: Engine, borrower_id: int) -> int:
     with Session(engine) as s:
-        request = deletion.request_deletion(s, CLOCK, SandboxSms(s, CLOCK), borrower_id)
+        request = deletion.request_deletion(s, CLOCK, instant_sms(s, CLOCK), borrower_id)
         assert request.id is not None
         return request.id
 
@@ -73,7 +73,7 @@ def deleted(app_db: Engine) -> Deleted:
     loan = give_offer(app_db, borrower_id)
     request_id = ask_deletion(app_db, borrower_id)
     with Session(app_db) as s:
-        sms = SandboxSms(s, CLOCK)
+        sms = instant_sms(s, CLOCK)
         deletion.carry_out_deletion(s, CLOCK, wiring.settings(), sms, request_id, None)
     return Deleted(borrower_id, loan.number)
 

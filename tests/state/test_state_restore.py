@@ -9,8 +9,8 @@ from sqlmodel import Session
 from credit7_web import wiring
 from credit7_web.identity import deletion, restoration
 from credit7_web.identity.models import RestorationRequest
-from credit7_web.sandbox.sms import SandboxSms
 from state.restore import ONE_FILE, RestoreState
+from tests.jobs import instant_sms
 from tests.state.harness import CLOCK, OTHER_PHONE, PHONE, Browser, all_rows, form, make_borrower
 from tests.state.lending_setup import jpeg, upload
 
@@ -19,7 +19,7 @@ S = RestoreState
 
 def delete_account(engine: Engine, borrower_id: int) -> None:
     with Session(engine) as s:
-        sms = SandboxSms(s, CLOCK)
+        sms = instant_sms(s, CLOCK)
         request = deletion.request_deletion(s, CLOCK, sms, borrower_id)
         deletion.carry_out_deletion(s, CLOCK, wiring.settings(), sms, request.id or 0, None)
 

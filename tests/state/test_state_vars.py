@@ -84,7 +84,7 @@ BACKEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"_phone", "_confirmed_at"},
     QuestionnaireState: {"_owner"},
     CabinetState: {"_owner"},
-    RepayState: {"_key", "_amount_kop", "_bound"},
+    RepayState: {"_key", "_amount_kop", "_bound", "_owner"},
     QuickPayState: {"_loan_id", "_key"},
     ApplyState: {"_owner"},
     BusinessDateState: set(),

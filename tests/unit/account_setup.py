@@ -10,15 +10,16 @@ from typing import Any
 from PIL import Image, ImageDraw
 from sqlmodel import Session
 
-from credit7_web.clock import FixedClock
+from credit7_web.clock import Clock, FixedClock
 from credit7_web.identity import accounts, kyc, questionnaire
 from credit7_web.lending import applications, cards, signing
 from credit7_web.lending.models import Loan
 from credit7_web.sandbox.acquirer import SandboxAcquirer, check_card_entry
 from credit7_web.sandbox.bureaus import sandbox_bureaus
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.servicing import booking, debt
 from credit7_web.settings import Settings
+from tests.jobs import NoJobs, instant_sms
 
 PHONE = "9161234567"
 PASSWORD = "Secret123"
@@ -48,7 +49,7 @@ PERSON: dict[str, Any] = {
 }
 
 
-def make_person(db: Session, clock: FixedClock, settings: Settings, phone: str = PHONE) -> int:
+def make_person(db: Session, clock: Clock, settings: Settings, phone: str = PHONE) -> int:
     """A signed-up borrower with the whole questionnaire of PERSON."""
     borrower = accounts.create_borrower(db, clock, settings, phone, PASSWORD, PASSWORD, clock.now())
     assert borrower.id is not None
@@ -73,8 +74,10 @@ def last_code(db: Session, phone: str) -> str:
     return match[0]
 
 
-def make_ready(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> None:
-    """Photo and card: all an application needs beside the questionnaire."""
+def ready_to_apply(
+    db: Session, clock: Clock, settings: Settings, borrower_id: int
+) -> SandboxAcquirer:
+    """A photo and a bound card: all an application needs; returns the acquirer used."""
     acquirer = SandboxAcquirer(db, clock)
     kyc.save_passport_photo(db, clock, settings, borrower_id, jpeg(), "selfie.jpg")
     order = cards.start_binding(db, clock, acquirer, borrower_id, "/cards/return").rsplit("/")[-1]
@@ -82,18 +85,20 @@ def make_ready(db: Session, clock: FixedClock, settings: Settings, borrower_id: 
     assert acquirer.submit_card(order, entry) is not None
     db.commit()
     cards.finish_binding(db, clock, acquirer, borrower_id, order)
+    return acquirer
 
 
 def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> Loan:
     """Photo, card, application, approval and signature: a running loan."""
-    make_ready(db, clock, settings, borrower_id)
-    acquirer = SandboxAcquirer(db, clock)
-    application = applications.apply(db, clock, borrower_id, 10_000_00, 20, [])
-    decided = applications.decide(db, clock, settings, sandbox_bureaus(), application.id or 0)
+    acquirer = ready_to_apply(db, clock, settings, borrower_id)
+    application = applications.apply(db, clock, NoJobs(), borrower_id, 10_000_00, 20, [])
+    decided = applications.decide(
+        db, clock, settings, sandbox_bureaus(), instant_sms(db, clock), application.id or 0
+    )
     assert decided.status == "approved", decided.refusal_text
     loan = applications.open_loan(db, borrower_id)
     assert loan is not None and loan.id is not None
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     signing.send_sign_code(db, clock, settings, sms, borrower_id, loan.id)
     db.commit()
     phone = outbox(db, limit=1)[0].phone

@@ -9,10 +9,10 @@ from credit7_web.lending import cards
 from credit7_web.lending.models import Loan
 from credit7_web.sandbox import acquirer as acq
 from credit7_web.sandbox.acquirer import SandboxAcquirer, check_card_entry
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.servicing import payments
 from credit7_web.servicing.models import PaymentAttempt
 from credit7_web.settings import Settings
+from tests.jobs import instant_sms
 from tests.unit.account_setup import lend, make_person
 
 
@@ -55,7 +55,7 @@ def finish(
     db: Session, clock: FixedClock, settings: Settings, attempt: PaymentAttempt
 ) -> payments.Outcome:
     acquirer = SandboxAcquirer(db, clock)
-    return payments.finish(db, clock, settings, acquirer, SandboxSms(db, clock), attempt)
+    return payments.finish(db, clock, settings, acquirer, instant_sms(db, clock), attempt)
 
 
 def pay(

@@ -18,8 +18,9 @@ from credit7_web.identity.models import (
     OneTimeCode,
     Profile,
 )
+from credit7_web.messages.outbox import Outbox
 from credit7_web.sandbox.models import SmsMessage
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.settings import Settings
 
 PHONE = "9001234567"
@@ -37,7 +38,7 @@ def code_from_sms(db: Session, phone: str = PHONE) -> str:
 
 
 def register(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms, phone: str = PHONE
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox, phone: str = PHONE
 ) -> Borrower:
     phone = accounts.start_registration(db, clock, settings, sms, phone, True)
     accounts.confirm_registration(db, clock, settings, phone, code_from_sms(db, phone))
@@ -60,7 +61,7 @@ def throttle(engine: Engine, phone: str = PHONE) -> tuple[int, object] | None:
 
 
 def test_registration_end_to_end(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     phone = accounts.start_registration(db, clock, settings, sms, TYPED, True)
     assert phone == PHONE
@@ -90,7 +91,7 @@ def test_registration_end_to_end(
 
 
 def test_registration_needs_consent_and_a_phone(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     with pytest.raises(Refusal) as e:
         accounts.start_registration(db, clock, settings, sms, "12345", False)
@@ -105,7 +106,7 @@ def test_registration_needs_consent_and_a_phone(
 
 
 def test_registration_resend_waits_a_minute(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     accounts.start_registration(db, clock, settings, sms, TYPED, True)
     clock.advance(timedelta(seconds=45))
@@ -119,7 +120,7 @@ def test_registration_resend_waits_a_minute(
 
 
 def test_registered_phone_gets_a_notice_and_no_code(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     register(db, clock, settings, sms)
     clock.advance(timedelta(minutes=10))
@@ -148,7 +149,7 @@ def test_registered_phone_gets_a_notice_and_no_code(
 
 
 def test_wrong_sign_up_code_is_refused(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     accounts.start_registration(db, clock, settings, sms, TYPED, True)
     code = code_from_sms(db)
@@ -179,7 +180,7 @@ def test_create_borrower_checks_passwords(
 
 
 def test_sign_in_with_typed_phone(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     borrower = register(db, clock, settings, sms)
     assert accounts.authenticate(db, clock, settings, "8 900 123 45 67", PASSWORD) == borrower
@@ -187,7 +188,7 @@ def test_sign_in_with_typed_phone(
 
 
 def test_four_wrong_then_right_resets_the_counter(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     register(db, clock, settings, sms)
     for n in range(1, 5):
@@ -201,7 +202,7 @@ def test_four_wrong_then_right_resets_the_counter(
 
 
 def test_five_wrong_lock_for_15_minutes(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     register(db, clock, settings, sms)
     for _ in range(4):
@@ -225,7 +226,7 @@ def test_five_wrong_lock_for_15_minutes(
 
 
 def test_after_a_lock_ends_there_are_five_fresh_tries(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     register(db, clock, settings, sms)
     for _ in range(5):
@@ -268,7 +269,7 @@ def test_bad_phone_and_empty_password_do_not_count(
 
 
 def test_registration_clears_a_strangers_lock(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     for _ in range(5):
         sign_in_fails(db, clock, settings, TYPED, PASSWORD)
@@ -281,7 +282,7 @@ def test_registration_clears_a_strangers_lock(
 
 
 def test_recovery_sends_a_code_and_resets_everything(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     borrower = register(db, clock, settings, sms)
     assert borrower.id is not None
@@ -316,7 +317,7 @@ def test_recovery_sends_a_code_and_resets_everything(
 
 
 def test_recovery_code_works_once_and_only_for_recovery(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     register(db, clock, settings, sms)
     clock.advance(timedelta(minutes=1))
@@ -331,7 +332,7 @@ def test_recovery_code_works_once_and_only_for_recovery(
 
 
 def test_recovery_of_an_unknown_phone_looks_the_same_but_sends_nothing(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     assert accounts.start_recovery(db, clock, settings, sms, TYPED) == PHONE
     assert outbox(db) == []
@@ -348,7 +349,7 @@ def test_recovery_of_an_unknown_phone_looks_the_same_but_sends_nothing(
 
 
 def test_reset_password_checks_passwords_and_the_phone(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, engine: Engine, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     borrower = register(db, clock, settings, sms)
     old_hash = borrower.password_hash

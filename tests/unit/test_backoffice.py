@@ -21,6 +21,7 @@ from credit7_web.lending import applications
 from credit7_web.russian import mask_passport, mask_snils
 from credit7_web.settings import Settings
 from tests.factories import add_borrower
+from tests.jobs import NoJobs
 from tests.operator_setup import add_operator
 from tests.unit.test_kyc import jpeg
 
@@ -163,7 +164,7 @@ def test_a_rejected_latest_photo_counts_as_none_until_a_new_one(
     identification.reject(db, clock, operator_id, photo_id, "Паспорт не читается")
     assert not applications.readiness(db, borrower.id).has_photo
     with pytest.raises(Refusal, match="загрузите фото с паспортом"):
-        applications.apply(db, clock, borrower.id, 500_000, 10, [])
+        applications.apply(db, clock, NoJobs(), borrower.id, 500_000, 10, [])
     photo_of(db, clock, settings, borrower.id)
     assert applications.readiness(db, borrower.id).has_photo
 

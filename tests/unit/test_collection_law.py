@@ -18,10 +18,10 @@ from credit7_web.lender import SANDBOX_LENDER
 from credit7_web.lending.models import LoanStatus
 from credit7_web.messages import collection_law
 from credit7_web.sandbox.models import SmsMessage
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.servicing import reminders
 from credit7_web.servicing.models import Reminder
 from credit7_web.work_calendar import is_working_day
+from tests.jobs import instant_sms
 from tests.unit.test_reminders import make_loan
 
 START = datetime(2026, 11, 24, 11, 0)  # 14:00 in Moscow
@@ -99,7 +99,7 @@ def run_for(db: Session, clock: FixedClock, gaps: Iterable[int], until: datetime
         clock.advance(timedelta(minutes=minutes))
         if clock.now() > until:
             break
-        reminders.send_due_reminders(db, clock, SANDBOX_LENDER, SandboxSms(db, clock))
+        reminders.send_due_reminders(db, clock, SANDBOX_LENDER, instant_sms(db, clock))
     sent = list(db.exec(select(Reminder.sent_at).where(Reminder.loan_id == loan.id)))
     got = list(db.exec(select(SmsMessage.created_at).where(SmsMessage.phone == phone)))
     assert sorted(got) == sorted(sent)  # every notice counted is one the borrower got

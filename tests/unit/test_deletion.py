@@ -32,8 +32,9 @@ from credit7_web.lending import applications
 from credit7_web.lending.models import Card, Loan, LoanStatus
 from credit7_web.russian import format_date
 from credit7_web.sandbox.bureaus import sandbox_bureaus
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.settings import Settings
+from tests.jobs import NoJobs, instant_sms
 from tests.unit.account_setup import PASSWORD, PERSON, PHONE, jpeg, lend, make_person, repay
 
 # Tables of outside services' stand-ins: their records are the SMS gateway's or the acquirer's,
@@ -85,13 +86,13 @@ def person(db: Session, clock: FixedClock, settings: Settings) -> int:
 
 
 def request(db: Session, clock: FixedClock, borrower_id: int) -> int:
-    made = deletion.request_deletion(db, clock, SandboxSms(db, clock), borrower_id)
+    made = deletion.request_deletion(db, clock, instant_sms(db, clock), borrower_id)
     assert made.id is not None
     return made.id
 
 
 def carry_out(db: Session, clock: FixedClock, settings: Settings, request_id: int) -> None:
-    deletion.carry_out_deletion(db, clock, settings, SandboxSms(db, clock), request_id, 7)
+    deletion.carry_out_deletion(db, clock, settings, instant_sms(db, clock), request_id, 7)
 
 
 def give_a_whole_life(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> Loan:
@@ -101,7 +102,7 @@ def give_a_whole_life(db: Session, clock: FixedClock, settings: Settings, borrow
     clock.advance(timedelta(days=10))
     repay(db, clock, loan)
     sessions.open_session(db, clock, settings, borrower_id)
-    accounts.start_recovery(db, clock, settings, SandboxSms(db, clock), PHONE)
+    accounts.start_recovery(db, clock, settings, instant_sms(db, clock), PHONE)
     with pytest.raises(Refusal):
         accounts.authenticate(db, clock, settings, PHONE, "Wrong1234")
     earlier = restoration.request_restoration(db, clock, settings, PHONE, jpeg(), jpeg())
@@ -229,7 +230,7 @@ def test_an_application_being_decided_refuses_the_request(
     loan = applications.open_loan(db, person)
     assert loan is not None
     repay(db, clock, loan)
-    applications.apply(db, clock, person, 10_000_00, 20, [])
+    applications.apply(db, clock, NoJobs(), person, 10_000_00, 20, [])
     with pytest.raises(Refusal) as refused:
         request(db, clock, person)
     assert "рассматривается" in refused.value.errors[""]
@@ -267,7 +268,7 @@ def test_the_job_deletes_on_the_fifth_day(
     db: Session, clock: FixedClock, settings: Settings, person: int
 ) -> None:
     request(db, clock, person)
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     for _ in range(tariff.ACCOUNT_DELETION_DAYS - 1):
         clock.advance(timedelta(days=1))
         assert deletion.run_due_deletions(db, clock, settings, sms) == 0
@@ -290,8 +291,10 @@ def test_a_contract_offered_but_unsigned_does_not_stop_a_deletion(
     loan = lend(db, clock, settings, person)
     clock.advance(timedelta(days=1))
     repay(db, clock, loan)
-    application = applications.apply(db, clock, person, 5_000_00, 10, [])
-    applications.decide(db, clock, settings, sandbox_bureaus(), application.id or 0)
+    application = applications.apply(db, clock, NoJobs(), person, 5_000_00, 10, [])
+    applications.decide(
+        db, clock, settings, sandbox_bureaus(), instant_sms(db, clock), application.id or 0
+    )
     offered = applications.open_loan(db, person)
     assert offered is not None and offered.status == LoanStatus.AWAITING_SIGNATURE
     carry_out(db, clock, settings, request(db, clock, person))

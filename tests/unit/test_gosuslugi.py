@@ -24,10 +24,11 @@ from credit7_web.identity.models import (
     OneTimeCode,
     Profile,
 )
+from credit7_web.messages.outbox import Outbox
 from credit7_web.sandbox import esia as sandbox
 from credit7_web.sandbox.esia import Persona
 from credit7_web.sandbox.models import SmsMessage
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.settings import Settings
 
 CALLBACK = "https://app.example/gosuslugi/callback"
@@ -226,7 +227,7 @@ def typed(**changes: str) -> dict[str, str]:
 
 
 def test_a_locked_field_cannot_be_changed_by_the_form(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     token = arrive(db, clock, esia_person(sandbox.CONFIRMED))
     with pytest.raises(Refusal) as refused:
@@ -248,7 +249,7 @@ def test_a_locked_field_cannot_be_changed_by_the_form(
 
 
 def test_every_problem_of_the_form_at_once(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     token = arrive(db, clock, esia_person(sandbox.CONFIRMED))
     with pytest.raises(Refusal) as refused:
@@ -260,7 +261,7 @@ def test_every_problem_of_the_form_at_once(
 
 
 def test_the_account_is_made_once_the_phone_is_confirmed(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     token = arrive(db, clock, esia_person(sandbox.CONFIRMED))
     gosuslugi.submit_form(db, clock, settings, sms, token, typed(), True)
@@ -301,7 +302,7 @@ def test_the_account_is_made_once_the_phone_is_confirmed(
 
 
 def test_the_questionnaire_refuses_changes_to_locked_fields(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     token = arrive(db, clock, esia_person(sandbox.CONFIRMED))
     gosuslugi.submit_form(db, clock, settings, sms, token, typed(), True)
@@ -332,7 +333,7 @@ def test_the_questionnaire_refuses_changes_to_locked_fields(
 
 
 def test_the_code_goes_once_a_minute(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     token = arrive(db, clock, esia_person(sandbox.CONFIRMED))
     gosuslugi.submit_form(db, clock, settings, sms, token, typed(), True)
@@ -345,7 +346,7 @@ def test_the_code_goes_once_a_minute(
 
 
 def test_back_to_the_form_forgets_the_answers(
-    db: Session, clock: FixedClock, settings: Settings, sms: SandboxSms
+    db: Session, clock: FixedClock, settings: Settings, sms: Outbox
 ) -> None:
     token = arrive(db, clock, esia_person(sandbox.CONFIRMED))
     gosuslugi.submit_form(db, clock, settings, sms, token, typed(), True)

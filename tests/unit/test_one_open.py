@@ -17,7 +17,8 @@ from credit7_web.errors import Refusal
 from credit7_web.lending import applications
 from credit7_web.lending.models import LoanApplication
 from credit7_web.settings import Settings
-from tests.unit.account_setup import make_person, make_ready
+from tests.jobs import NoJobs
+from tests.unit.account_setup import make_person, ready_to_apply
 
 WORKERS = 4
 
@@ -25,7 +26,7 @@ WORKERS = 4
 @pytest.fixture
 def borrower_id(db: Session, clock: FixedClock, settings: Settings) -> int:
     borrower_id = make_person(db, clock, settings)
-    make_ready(db, clock, settings, borrower_id)
+    ready_to_apply(db, clock, settings, borrower_id)
     return borrower_id
 
 
@@ -43,7 +44,7 @@ def scoring(engine: Engine, borrower_id: int) -> list[LoanApplication]:
 def test_the_database_refuses_a_second_application_in_scoring(
     db: Session, clock: FixedClock, borrower_id: int
 ) -> None:
-    first = applications.apply(db, clock, borrower_id, 10_000_00, 20, [])
+    first = applications.apply(db, clock, NoJobs(), borrower_id, 10_000_00, 20, [])
     copy = first.model_dump(exclude={"id"})
     db.add(LoanApplication(**copy))
     with pytest.raises(IntegrityError):
@@ -70,7 +71,7 @@ def test_concurrent_applications_of_one_borrower_file_one(
     def apply() -> str:
         with Session(engine) as s:
             try:
-                applications.apply(s, clock, borrower_id, 10_000_00, 20, [])
+                applications.apply(s, clock, NoJobs(), borrower_id, 10_000_00, 20, [])
             except Refusal as error:
                 return error.errors[""]
             return "filed"

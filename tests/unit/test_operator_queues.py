@@ -23,8 +23,9 @@ from credit7_web.identity.models import (
     RestorationRequest,
     RestorationStatus,
 )
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.settings import Settings
+from tests.jobs import instant_sms
 from tests.operator_setup import add_operator
 from tests.unit import test_restoration
 from tests.unit.account_setup import PASSWORD, PHONE, lend, make_person
@@ -52,7 +53,7 @@ def actions(db: Session) -> list[tuple[str, str, int | None, dict, dict]]:
 
 def asks_deletion(db: Session, clock: FixedClock, settings: Settings, phone: str) -> int:
     borrower_id = make_person(db, clock, settings, phone)
-    request = deletion.request_deletion(db, clock, SandboxSms(db, clock), borrower_id)
+    request = deletion.request_deletion(db, clock, instant_sms(db, clock), borrower_id)
     assert request.id is not None
     return request.id
 
@@ -84,7 +85,7 @@ def test_an_operator_carries_a_deletion_out_and_the_log_says_so(
 ) -> None:
     request_id = asks_deletion(db, clock, settings, PHONE)
     borrower_id = db.get(DeletionRequest, request_id).borrower_id  # type: ignore[union-attr]
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     deletions.carry_out(db, clock, settings, sms, operator_id, request_id)
 
     request = db.get(DeletionRequest, request_id, populate_existing=True)
@@ -117,7 +118,7 @@ def test_a_loan_opened_since_refuses_the_deletion_on_the_record(
     borrower_id = db.get(DeletionRequest, request_id).borrower_id  # type: ignore[union-attr]
     loan = lend(db, clock, settings, borrower_id)
     with pytest.raises(Refusal) as refused:
-        deletions.carry_out(db, clock, settings, SandboxSms(db, clock), operator_id, request_id)
+        deletions.carry_out(db, clock, settings, instant_sms(db, clock), operator_id, request_id)
     assert loan.number in refused.value.errors[""]
     request = db.get(DeletionRequest, request_id, populate_existing=True)
     assert request is not None and request.status == DeletionStatus.REFUSED
@@ -137,7 +138,7 @@ def test_a_request_that_no_longer_waits_is_not_carried_out(
     else:
         deletion.cancel_deletion(db, clock, db.get(DeletionRequest, request_id).borrower_id)  # type: ignore[union-attr]
     with pytest.raises(Refusal) as refused:
-        deletions.carry_out(db, clock, settings, SandboxSms(db, clock), operator_id, request_id)
+        deletions.carry_out(db, clock, settings, instant_sms(db, clock), operator_id, request_id)
     assert refused.value.errors == {"": deletions.GONE}
     assert actions(db) == []
     assert db.exec(select(Borrower.status)).all() == [BorrowerStatus.ACTIVE]
@@ -172,7 +173,7 @@ def test_an_approval_brings_the_account_back_on_the_record(
     db: Session, clock: FixedClock, settings: Settings, deleted: int, operator_id: int
 ) -> None:
     request_id = ask(db, clock, settings)
-    restorations.approve(db, clock, settings, SandboxSms(db, clock), operator_id, request_id)
+    restorations.approve(db, clock, settings, instant_sms(db, clock), operator_id, request_id)
     borrower = db.get(Borrower, deleted, populate_existing=True)
     assert borrower is not None and borrower.phone == PHONE
     assert actions(db) == [
@@ -191,7 +192,7 @@ def test_a_rejection_needs_a_reason_and_keeps_it_out_of_the_log(
     db: Session, clock: FixedClock, settings: Settings, deleted: int, operator_id: int
 ) -> None:
     request_id = ask(db, clock, settings)
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     with pytest.raises(Refusal) as no_reason:
         restorations.reject(db, clock, sms, operator_id, request_id, " ")
     assert "reason" in no_reason.value.errors
@@ -217,7 +218,7 @@ def test_a_refused_approval_leaves_no_record(
     db: Session, clock: FixedClock, settings: Settings, deleted: int, operator_id: int
 ) -> None:
     unknown = ask(db, clock, settings, OTHER_PHONE)  # led to no deleted account
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     with pytest.raises(Refusal) as refused:
         restorations.approve(db, clock, settings, sms, operator_id, unknown)
     assert refused.value.errors == {"": restoration.NO_ACCOUNT}
@@ -244,7 +245,7 @@ def test_no_deletion_without_its_entry(
 
     monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError):
-        deletions.carry_out(db, clock, settings, SandboxSms(db, clock), operator_id, request_id)
+        deletions.carry_out(db, clock, settings, instant_sms(db, clock), operator_id, request_id)
     db.rollback()
     request = db.get(DeletionRequest, request_id, populate_existing=True)
     assert request is not None and request.status == DeletionStatus.PENDING

@@ -23,10 +23,11 @@ from credit7_web.money import rub
 from credit7_web.sandbox import acquirer as acq
 from credit7_web.sandbox.acquirer import SandboxAcquirer
 from credit7_web.sandbox.bureaus import sandbox_bureaus
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.servicing import debt, payments
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from credit7_web.settings import Settings
+from tests.jobs import NoJobs, instant_sms
 from tests.unit.payment_setup import charge, finish, open_attempt, pay, running_loan
 from web import jobs
 
@@ -40,7 +41,7 @@ def loan(db: Session, clock: FixedClock, settings: Settings) -> Loan:
 
 def differences(db: Session, clock: FixedClock, settings: Settings) -> list[str]:
     acquirer = SandboxAcquirer(db, clock)
-    return reconcile.run(db, clock, settings, acquirer, SandboxSms(db, clock))
+    return reconcile.run(db, clock, settings, acquirer, instant_sms(db, clock))
 
 
 def test_partial_payment_pays_interest_then_principal(
@@ -230,6 +231,7 @@ from credit7_web.servicing import booking
 from tests.unit import payment_setup
 from credit7_web.servicing.models import PaymentAttempt
 from credit7_web.settings import Settings
+from tests.jobs import NoJobs, instant_sms
 from pathlib import Path
 from datetime import datetime
 
@@ -260,7 +262,7 @@ def test_killed_between_charge_and_posting_loses_nothing(
     assert db.get(PaymentAttempt, attempt.id).status == PaymentStatus.PENDING  # type: ignore[union-attr]
     assert book.transactions(db, [Kind.PAYMENT]) == []
 
-    acquirer, sms = SandboxAcquirer(db, clock), SandboxSms(db, clock)
+    acquirer, sms = SandboxAcquirer(db, clock), instant_sms(db, clock)
     assert payments.settle_pending(db, clock, settings, acquirer, sms) == 1  # the restart
     assert payments.settle_pending(db, clock, settings, acquirer, sms) == 0
     assert [t.amount_kop for t in book.transactions(db, [Kind.PAYMENT])] == [-1_200_00]
@@ -273,9 +275,11 @@ def test_repaid_on_time_opens_the_higher_limit(
     pay(db, clock, settings, loan, debt.loan_debt(db, loan, clock.today()).total_kop)
     clock.advance(timedelta(days=1))
     # A first loan stops at 30 000 ₽: 50 000 ₽ may be asked only as a repeat loan.
-    application = applications.apply(db, clock, loan.borrower_id, 50_000_00, 30, [])
+    application = applications.apply(db, clock, NoJobs(), loan.borrower_id, 50_000_00, 30, [])
     assert (application.amount_kop, application.first_loan) == (50_000_00, False)
-    decided = applications.decide(db, clock, settings, sandbox_bureaus(), application.id or 0)
+    decided = applications.decide(
+        db, clock, settings, sandbox_bureaus(), instant_sms(db, clock), application.id or 0
+    )
     assert decided.status == "approved"
     assert applications._history(db, loan.borrower_id) == (1, 1, 0)
 

@@ -12,10 +12,10 @@ from credit7_web.clock import FixedClock
 from credit7_web.ledger import book, reconcile
 from credit7_web.ledger.models import Kind
 from credit7_web.sandbox.acquirer import SandboxAcquirer
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.servicing import payments
 from credit7_web.servicing.models import PaymentAttempt
 from credit7_web.settings import Settings
+from tests.jobs import instant_sms
 from tests.unit.payment_setup import charge, finish, open_attempt, running_loan
 
 pytestmark = pytest.mark.postgres
@@ -52,7 +52,7 @@ def test_fifty_payments_with_distinct_keys_never_overpay(
     assert len(paid) == N
     assert -sum(t.amount_kop for t in paid) - sum(t.amount_kop for t in refunds) == 10_000_00
     acquirer = SandboxAcquirer(db, clock)
-    assert reconcile.run(db, clock, settings, acquirer, SandboxSms(db, clock)) == []
+    assert reconcile.run(db, clock, settings, acquirer, instant_sms(db, clock)) == []
 
 
 def test_fifty_repeats_of_one_key_move_money_once(

@@ -22,10 +22,10 @@ from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.lending.pricing import charges_cap_kop
 from credit7_web.sandbox import acquirer as acq
 from credit7_web.sandbox.acquirer import SandboxAcquirer
-from credit7_web.sandbox.sms import SandboxSms
 from credit7_web.servicing import debt, payments
 from credit7_web.settings import Settings
 from tests.conftest import T0, fresh_database
+from tests.jobs import instant_sms
 from tests.unit.payment_setup import charge, finish, open_attempt, running_loan
 
 CARDS = [acq.CARD_SUCCESS.number] * 3 + [acq.CARD_DECLINED.number]
@@ -105,7 +105,7 @@ class Payments(RuleBasedStateMachine):
         loan_id = self.loan.id
         self.db.close()  # the process goes away; a new one settles what is pending
         self.db = Session(self.engine)
-        acquirer, sms = SandboxAcquirer(self.db, self.clock), SandboxSms(self.db, self.clock)
+        acquirer, sms = SandboxAcquirer(self.db, self.clock), instant_sms(self.db, self.clock)
         payments.settle_pending(self.db, self.clock, self.settings, acquirer, sms)
         self.loan = self.db.get(Loan, loan_id)
 
@@ -117,7 +117,7 @@ class Payments(RuleBasedStateMachine):
     def books_are_exact(self) -> None:
         if not hasattr(self, "db"):
             return
-        acquirer, sms = SandboxAcquirer(self.db, self.clock), SandboxSms(self.db, self.clock)
+        acquirer, sms = SandboxAcquirer(self.db, self.clock), instant_sms(self.db, self.clock)
         assert reconcile.run(self.db, self.clock, self.settings, acquirer, sms) == []
         owed = self.owed()
         assert owed.charges_accrued_kop + self.loan.services_kop <= charges_cap_kop(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time as time_module
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -14,12 +15,14 @@ from credit7_web.clock import FixedClock
 from credit7_web.identity.models import Borrower, BorrowerStatus
 from credit7_web.lender import SANDBOX_LENDER
 from credit7_web.lending.models import Card, Loan, LoanApplication, LoanStatus
+from credit7_web.messages.outbox import Outbox
 from credit7_web.money import rub
 from credit7_web.sandbox import business_date
 from credit7_web.sandbox.models import SmsMessage
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.servicing import booking, reminders
 from credit7_web.servicing.models import Reminder
+from tests.jobs import instant_sms
 from web import jobs
 
 PHONE = "9001234567"
@@ -100,7 +103,7 @@ def pay(db: Session, clock: FixedClock, loan: Loan, amount: int) -> None:
 
 
 def run(db: Session, clock: FixedClock) -> int:
-    return reminders.send_due_reminders(db, clock, SANDBOX_LENDER, SandboxSms(db, clock))
+    return reminders.send_due_reminders(db, clock, SANDBOX_LENDER, instant_sms(db, clock))
 
 
 def texts(db: Session) -> list[str]:
@@ -299,24 +302,30 @@ def test_two_workers_at_once_send_one_sms(engine: Engine, clock: FixedClock) -> 
         make_loan(db, clock, due_in=3)
     a_sending = threading.Event()
 
-    class SlowSms(SandboxSms):
-        def send(self, phone: str, text: str) -> None:
-            super().send(phone, text)
+    def slow_sms(db: Session, clock: FixedClock) -> Outbox:
+        sms = instant_sms(db, clock)
+        send = sms.send
+
+        def slowly(phone: str, text: str) -> None:
+            send(phone, text)
             a_sending.set()
             time_module.sleep(0.5)  # B runs its check and insert meanwhile
 
+        sms.send = slowly  # type: ignore[method-assign]
+        return sms
+
     results: dict[str, int] = {}
 
-    def worker(name: str, gateway: type[SandboxSms]) -> None:
+    def worker(name: str, gateway: Callable[[Session, FixedClock], Outbox]) -> None:
         with Session(engine) as db:
             results[name] = reminders.send_due_reminders(
                 db, clock, SANDBOX_LENDER, gateway(db, clock)
             )
 
-    a = threading.Thread(target=worker, args=("a", SlowSms))
+    a = threading.Thread(target=worker, args=("a", slow_sms))
     a.start()
     assert a_sending.wait(10)
-    b = threading.Thread(target=worker, args=("b", SandboxSms))
+    b = threading.Thread(target=worker, args=("b", instant_sms))
     b.start()
     a.join(20)
     b.join(20)

@@ -20,8 +20,9 @@ from credit7_web.identity.models import (
     RestorationStatus,
 )
 from credit7_web.lending.models import Loan
-from credit7_web.sandbox.sms import SandboxSms, outbox
+from credit7_web.sandbox.sms import outbox
 from credit7_web.settings import Settings
+from tests.jobs import instant_sms
 from tests.unit.account_setup import PASSWORD, PHONE, jpeg, last_code, lend, make_person, repay
 
 OPERATOR = 7
@@ -34,7 +35,7 @@ def deleted(db: Session, clock: FixedClock, settings: Settings) -> int:
     loan = lend(db, clock, settings, borrower_id)
     clock.advance(timedelta(days=3))
     repay(db, clock, loan)
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     request = deletion.request_deletion(db, clock, sms, borrower_id)
     deletion.carry_out_deletion(db, clock, settings, sms, request.id or 0, OPERATOR)
     return borrower_id
@@ -68,7 +69,7 @@ def test_a_phone_of_no_deleted_account_files_a_request_all_the_same(
         assert request is not None and request.borrower_id is None
     with pytest.raises(Refusal) as refused:
         restoration.approve_restoration(
-            db, clock, settings, SandboxSms(db, clock), request_id, OPERATOR
+            db, clock, settings, instant_sms(db, clock), request_id, OPERATOR
         )
     assert refused.value.errors == {"": restoration.NO_ACCOUNT}
 
@@ -90,7 +91,7 @@ def test_approval_brings_the_account_back_with_its_loans(
     db: Session, clock: FixedClock, settings: Settings, deleted: int
 ) -> None:
     request_id = ask(db, clock, settings)
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     restoration.approve_restoration(db, clock, settings, sms, request_id, OPERATOR)
     borrower = db.get(Borrower, deleted, populate_existing=True)
     assert borrower is not None and borrower.phone == PHONE
@@ -118,7 +119,7 @@ def test_a_phone_taken_since_cannot_bring_the_account_back(
     accounts.create_borrower(db, clock, settings, PHONE, PASSWORD, PASSWORD, clock.now())
     with pytest.raises(Refusal) as refused:
         restoration.approve_restoration(
-            db, clock, settings, SandboxSms(db, clock), request_id, OPERATOR
+            db, clock, settings, instant_sms(db, clock), request_id, OPERATOR
         )
     assert refused.value.errors == {"": restoration.PHONE_TAKEN}
     assert db.get(Borrower, deleted).status == BorrowerStatus.DELETED  # type: ignore[union-attr]
@@ -128,7 +129,7 @@ def test_a_rejection_says_why_and_the_photos_go(
     db: Session, clock: FixedClock, settings: Settings, deleted: int
 ) -> None:
     request_id = ask(db, clock, settings)
-    sms = SandboxSms(db, clock)
+    sms = instant_sms(db, clock)
     with pytest.raises(Refusal) as no_reason:
         restoration.reject_restoration(db, clock, sms, request_id, OPERATOR, "  ")
     assert "reason" in no_reason.value.errors

@@ -1,8 +1,8 @@
 """one open application and one open loan per borrower, kept by the database (partial unique
 indexes): two workers applying at once can both pass the check in the code
 
-Revision ID: 0007_one_open_per_borrower
-Revises: 0006_ledger
+Revision ID: 0008_one_open_per_borrower
+Revises: 0007_jobs
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_one_open_per_borrower"
-down_revision: str | None = "0006_ledger"
+revision: str = "0008_one_open_per_borrower"
+down_revision: str | None = "0007_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
