@@ -14,6 +14,7 @@ from pages.components import (
     payment_note,
     refusal,
     sends,
+    sign_out,
     value_row,
     waiting,
 )
@@ -252,7 +253,7 @@ def cabinet() -> rx.Component:
                     rx.heading("Здравствуйте, ", S.name, "!", size="6", as_="h1"),
                     rx.spacer(),
                     link_button("Профиль", urls.PROFILE, variant="soft"),
-                    rx.button("Выйти", variant="outline", on_click=S.logout),
+                    sign_out(urls.AUTH_LOGOUT, variant="outline"),
                     width="100%",
                     wrap="wrap",
                 ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,11 +9,10 @@ from typing import Any
 
 import reflex as rx
 
-from credit7_web import urls, wiring
+from credit7_web import urls
 from credit7_web.clock import moscow_date, to_moscow
 from credit7_web.documents.models import Document
 from credit7_web.errors import Refusal
-from credit7_web.identity import sessions
 from credit7_web.identity.models import BorrowerStatus
 from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import pricing, signing
@@ -24,12 +22,10 @@ from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing import services
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
-from state.apply import ApplyState, refusal_texts
-from state.caller import Caller, query_param, signed_in
+from state.apply import refusal_texts
+from state.caller import Caller, PersonalState, query_param, signed_in
 from state.forms import FormMixin, answers
-from state.questionnaire import QuestionnaireState
 
-PERSONAL_STATES = (QuestionnaireState, ApplyState)
 PENDING_TEXT = {
     ApplicationStatus.SCORING: "Заявка на рассмотрении",
     LoanStatus.AWAITING_SIGNATURE: "Заём одобрен: подпишите договор",
@@ -220,7 +216,7 @@ def _shown(view: Dashboard) -> dict[str, Any]:
     }
 
 
-class CabinetState(FormMixin, rx.State):
+class CabinetState(FormMixin, PersonalState, rx.State):
     name: str = ""
     phone: str = ""
     requested: str = ""
@@ -282,14 +278,3 @@ class CabinetState(FormMixin, rx.State):
         self._ok()
         assert me.borrower is not None  # noqa: S101  (signed_in)
         self._show(dashboard(me.db, me.clock, me.borrower))
-
-    @rx.event
-    async def logout(self):
-        token = sessions.token_from_cookies(self.router.headers.cookie)
-        if token:
-            with wiring.unit() as u:
-                sessions.revoke(u.db, u.clock, token)
-        for holder in PERSONAL_STATES:  # the tab outlives the session: forget what it showed
-            (await self.get_state(holder)).reset()
-        self.reset()
-        return rx.call_script(f"window.location.replace({json.dumps(urls.AUTH_LOGOUT)})")
