@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
 
 from credit7_web.clock import FixedClock
@@ -28,8 +29,17 @@ def _postgres_only(db_url: str) -> None:
         pytest.skip("needs CREDIT7_TEST_DB_URL on PostgreSQL")
 
 
+@pytest.fixture
+def racers(db_url: str) -> Iterator[Engine]:
+    """A connection for each racer, so all fifty really wait on the loan's lock at once; a slow
+    machine only makes them wait longer (no pool or lock timeout decides the outcome)."""
+    engine = create_engine(db_url, pool_size=N, max_overflow=0, pool_timeout=600)
+    yield engine
+    engine.dispose()
+
+
 def test_fifty_payments_with_distinct_keys_never_overpay(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings
+    db: Session, racers: Engine, clock: FixedClock, settings: Settings
 ) -> None:
     loan = running_loan(db, clock, settings, "9161112244")
     # Every attempt opens while the debt is whole: 50 × 300 ₽ is more than the 10 000 ₽ owed.
@@ -38,7 +48,7 @@ def test_fifty_payments_with_distinct_keys_never_overpay(
         charge(db, clock, attempt, "4111 1111 1111 1111")
 
     def finish_one(attempt_id: int) -> None:
-        with Session(engine) as own:
+        with Session(racers) as own:
             finish(own, clock, settings, own.get(PaymentAttempt, attempt_id))  # type: ignore[arg-type]
 
     with ThreadPoolExecutor(max_workers=N) as pool:
@@ -56,13 +66,13 @@ def test_fifty_payments_with_distinct_keys_never_overpay(
 
 
 def test_fifty_repeats_of_one_key_move_money_once(
-    db: Session, engine: Engine, clock: FixedClock, settings: Settings
+    db: Session, racers: Engine, clock: FixedClock, settings: Settings
 ) -> None:
     loan = running_loan(db, clock, settings, "9161112255")
     key = payments.new_key()
 
     def start_and_finish(_: int) -> int:
-        with Session(engine) as own:
+        with Session(racers) as own:
             mine = own.get(type(loan), loan.id)
             attempt = open_attempt(own, clock, mine, 500_00, key=key)  # type: ignore[arg-type]
             charge(own, clock, attempt, "4111 1111 1111 1111")  # a repeat finds it charged
