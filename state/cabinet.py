@@ -20,7 +20,7 @@ from credit7_web.lending import pricing
 from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
-from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
+from credit7_web.servicing.dashboard import Dashboard, RunningLoan, current_dashboard
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from state.apply import ApplyState, refusal_texts
 from state.caller import Caller, query_param, signed_in
@@ -203,7 +203,7 @@ class CabinetState(rx.State):
             self.reset()
             return rx.redirect(urls.QUESTIONNAIRE)
         # Only what changed goes to the browser: a reload of the same cabinet sends nothing.
-        view = dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None)
+        view = current_dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None)
         for name, value in _shown(view).items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
