@@ -35,7 +35,7 @@ def _parse(value: str | None) -> int:
 
 def shift_days(db: Session) -> int:
     """The stored shift of the business date, in days (0 when never moved)."""
-    return _parse(db.exec(_SHIFT).first())
+    return _parse(db.connection().execute(_SHIFT).scalar())
 
 
 def clock_for(db: Session) -> SystemClock:

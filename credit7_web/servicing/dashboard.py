@@ -120,7 +120,11 @@ def current_dashboard(
     if borrower.id is None:
         raise ValueError("the borrower is not saved")
     today = clock.today()
-    version = (today, *db.execute(_version_query(), {"borrower_id": borrower.id}).one())
+    # Core, not the ORM: a plain row of values, no entities
+    version = (
+        today,
+        *db.connection().execute(_version_query(), {"borrower_id": borrower.id}).one(),
+    )
     kept = _kept.setdefault(db.get_bind(), OrderedDict())  # ids repeat in another database
     cached = kept.get(borrower.id)
     if cached is not None and cached[0] == version:
