@@ -19,6 +19,9 @@ config = rx.Config(
     app_module_import="web.app",
     db_url=app_db_url(),
     redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
+    # Proxies in front whose X-Forwarded-For names the client (rate limits per address); with
+    # none (the default) the header is ignored, so a client cannot choose its own address.
+    trusted_proxy_hops=int(os.environ.get("CREDIT7_TRUSTED_PROXY_HOPS", "0")),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     cors_allowed_origins=os.environ.get(

@@ -29,6 +29,11 @@ class Settings:
     esia_url: str = ""
     esia_client_id: str = "credit7"
     esia_client_secret: str = "credit7-sandbox-secret"  # noqa: S105  (the sandbox's own)
+    # The address borrowers reach the app at (CREDIT7_PUBLIC_URL); https makes every cookie
+    # Secure even when a proxy in front speaks plain http to the app.
+    public_url: str = ""
+    # Prefix of the rate-limit keys, so tests and several apps on one Redis do not share counts.
+    rate_limit_prefix: str = "credit7"
 
 
 def _secret_key(data_dir: Path) -> bytes:
@@ -83,4 +88,6 @@ def load_settings() -> Settings:
         esia_client_secret=os.environ.get(
             "CREDIT7_ESIA_CLIENT_SECRET", Settings.esia_client_secret
         ),
+        public_url=os.environ.get("CREDIT7_PUBLIC_URL", ""),
+        rate_limit_prefix=os.environ.get("CREDIT7_RATE_LIMIT_PREFIX", Settings.rate_limit_prefix),
     )

@@ -148,3 +148,10 @@ MESSAGES_PER_WEEK = 4
 MESSAGES_PER_MONTH = 16
 MESSAGE_HOURS_WORKING_DAY = (time(8), time(22))
 MESSAGE_HOURS_DAY_OFF = (time(9), time(20))
+
+# Rate limits per client address, beyond the per-phone rules: sign-up, recovery, sign-in and
+# quick-pay look-ups (each counted apart), and the SMS codes asked for, per address and in
+# total, in any hour; so nobody can use the app to pump SMS or to enumerate borrowers.
+ADDRESS_REQUESTS_PER_HOUR = 20
+SMS_PER_ADDRESS_PER_HOUR = 10
+SMS_TOTAL_PER_HOUR = 1000

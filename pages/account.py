@@ -98,6 +98,55 @@ def register() -> rx.Component:
     )
 
 
+def _sign_in_step() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            LoginState.unlock == "offer",
+            secondary(
+                "Разблокировать по SMS",
+                on_click=LoginState.send_unlock_code,
+                data_testid="unlock-by-sms",
+            ),
+        ),
+        form(
+            LoginState,
+            LoginState.submit,
+            rx.vstack(
+                phone_field(LoginState.errors),
+                field(
+                    LoginState.errors,
+                    "Пароль",
+                    "password",
+                    type="password",
+                    auto_complete="current-password",
+                    max_length=64,
+                ),
+                submit("Войти", LoginState),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _unlock_step() -> rx.Component:
+    """The owner of the locked phone types the code sent to it: the lockout is lifted."""
+    return form(
+        LoginState,
+        LoginState.submit_unlock,
+        rx.vstack(
+            rx.text("Мы отправили SMS с кодом на номер ", rx.text.strong(LoginState.phone_display)),
+            code_field(LoginState.errors),
+            submit("Разблокировать вход", LoginState),
+            resend_button(LoginState, LoginState.send_unlock_code, "unlock-resend"),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
 def login() -> rx.Component:
     return page(
         card(
@@ -106,24 +155,7 @@ def login() -> rx.Component:
                 rx.callout(LoginState.notice, icon="check", color_scheme="green"),
             ),
             form_error(LoginState.errors),
-            form(
-                LoginState,
-                LoginState.submit,
-                rx.vstack(
-                    phone_field(LoginState.errors),
-                    field(
-                        LoginState.errors,
-                        "Пароль",
-                        "password",
-                        type="password",
-                        auto_complete="current-password",
-                        max_length=64,
-                    ),
-                    submit("Войти", LoginState),
-                    spacing="3",
-                    width="100%",
-                ),
-            ),
+            rx.cond(LoginState.unlock == "code", _unlock_step(), _sign_in_step()),
             rx.hstack(
                 rx.link("Забыли пароль?", href=urls.RECOVER),
                 rx.spacer(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from credit7_web import urls
-from pages.components import card, link_button, page, payment_note, refusal
+from pages.components import card, link_button, page, payment_note, refusal, sign_out
 from state.cabinet import CabinetState as S
 
 
@@ -185,7 +185,7 @@ def cabinet() -> rx.Component:
                     rx.heading("Здравствуйте, ", S.name, "!", size="6", as_="h1"),
                     rx.spacer(),
                     link_button("Профиль", urls.PROFILE, variant="soft"),
-                    rx.button("Выйти", variant="outline", on_click=S.logout),
+                    sign_out(urls.AUTH_LOGOUT, variant="outline"),
                     width="100%",
                     wrap="wrap",
                 ),

@@ -6,6 +6,7 @@ import functools
 
 import reflex as rx
 from reflex.experimental.client_state import ClientStateVar
+from reflex_components_core.el.element import Element
 
 from credit7_web import tariff, urls, wiring
 from credit7_web.tariff import DOCS_EMAIL, HOTLINE, HOTLINE_TEL
@@ -212,6 +213,22 @@ def submit(label: str | rx.Var, state: type[rx.State], **props) -> rx.Component:
         disabled=NOT_READY | busy,
         width="100%",
         **props,
+    )
+
+
+class _NativeForm(Element):
+    """A plain HTML form the browser submits itself (`rx.el.form` always prevents that)."""
+
+    tag = "form"
+    action: rx.Var[str]
+    method: rx.Var[str]
+
+
+def sign_out(action: str, **props) -> rx.Component:
+    """«Выйти»: a same-origin POST to the sign-out route, which ends the session on the server
+    and then drops the cookie (a link could be followed from any other site)."""
+    return _NativeForm.create(
+        rx.button("Выйти", type="submit", **props), action=action, method="post"
     )
 
 

@@ -19,6 +19,7 @@ from pages.components import (
     form,
     form_error,
     sends,
+    sign_out,
     submit,
     waiting,
 )
@@ -51,8 +52,7 @@ def console_page(state: type[ConsoleMixin], *children: rx.Component, title: str)
         ),
         rx.hstack(
             rx.text(state.who, " · ", state.role_title, size="2"),
-            # A full page load: the route ends the session and drops the HttpOnly cookie.
-            rx.el.a("Выйти", href=urls.OPERATOR_LOGOUT, class_name="c7-text-link"),
+            sign_out(urls.OPERATOR_LOGOUT, variant="ghost", size="1"),
             spacing="3",
             align="center",
         ),

@@ -18,8 +18,9 @@ from credit7_web.lending.applications import Progress, Stage
 from credit7_web.lending.models import ApplicationStatus, LoanApplication
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_card, format_date
-from state.caller import Caller, borrower_of, go_to, query_param, signed_in
+from state.caller import Caller, PersonalState, borrower_of, go_to, query_param, signed_in
 from state.forms import FormMixin, answers, text
+from state.off_loop import off_loop
 from state.phone_code import NEW_CODE_SENT, ResendTimer
 
 REFUSED = ApplicationStatus.REFUSED
@@ -73,7 +74,7 @@ def _figures(quote: pricing.Quote) -> dict[str, Any]:
     }
 
 
-class ApplyState(FormMixin, rx.State):
+class ApplyState(FormMixin, PersonalState, rx.State):
     stage: str = LOADING
     has_photo: bool = False
     photo_url: str = ""
@@ -230,7 +231,7 @@ class ApplyState(FormMixin, rx.State):
         upload = files[0]
         data = await upload.read(kyc.MAX_BYTES + 1)
         try:
-            kyc.save_passport_photo(me.db, me.clock, me.settings, me.id, data, upload.name or "")
+            await off_loop(_store_photo, me.id, data)
         except Refusal as error:
             self._fail(error)
             return
@@ -244,10 +245,14 @@ class ApplyState(FormMixin, rx.State):
     def upload_progressed(self, progress: Any):
         """While a photo goes up, the old photo's error is gone (the page disables the button)."""
         share = progress.get("progress") if isinstance(progress, dict) else None
-        if isinstance(share, int | float) and not isinstance(share, bool) and isfinite(share):
-            self.upload_progress = int(min(max(share, 0), 1) * 100)
-            if self.upload_progress < 100:  # the last report may come after the answer
-                self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            return
+        if isinstance(share, float) and not isfinite(share):
+            return
+        # Clamped before any arithmetic: 10**400 is an int no float can hold.
+        self.upload_progress = int(min(max(share, 0), 1) * 100)
+        if self.upload_progress < 100:  # the last report may come after the answer
+            self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
 
     @rx.event
     @signed_in
@@ -363,3 +368,9 @@ def _whole(value: object) -> int | None:
         return int(value)
     except ValueError:  # not a number, or more digits than int() takes from a string
         return None
+
+
+def _store_photo(borrower_id: int, data: bytes) -> None:
+    """In the pool: the decode and re-encode are CPU work the event loop must not wait for."""
+    with wiring.unit() as u:
+        kyc.save_passport_photo(u.db, u.clock, u.settings, borrower_id, data, "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,10 +9,9 @@ from typing import Any
 
 import reflex as rx
 
-from credit7_web import urls, wiring
+from credit7_web import urls
 from credit7_web.clock import moscow_date
 from credit7_web.documents.models import Document
-from credit7_web.identity import sessions
 from credit7_web.identity.models import BorrowerStatus
 from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import pricing
@@ -22,11 +20,9 @@ from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, current_dashboard
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
-from state.apply import ApplyState, refusal_texts
-from state.caller import Caller, query_param, signed_in
-from state.questionnaire import QuestionnaireState
+from state.apply import refusal_texts
+from state.caller import Caller, PersonalState, query_param, signed_in
 
-PERSONAL_STATES = (QuestionnaireState, ApplyState)
 PENDING_TEXT = {
     ApplicationStatus.SCORING: "Заявка на рассмотрении",
     LoanStatus.AWAITING_SIGNATURE: "Заём одобрен: подпишите договор",
@@ -179,7 +175,7 @@ def _shown(view: Dashboard) -> dict[str, Any]:
     }
 
 
-class CabinetState(rx.State):
+class CabinetState(PersonalState, rx.State):
     name: str = ""
     phone: str = ""
     requested: str = ""
@@ -208,14 +204,3 @@ class CabinetState(rx.State):
             if getattr(self, name) != value:
                 setattr(self, name, value)
         return None
-
-    @rx.event
-    async def logout(self):
-        token = sessions.token_from_cookies(self.router.headers.cookie)
-        if token:
-            with wiring.unit() as u:
-                sessions.revoke(u.db, u.clock, token)
-        for holder in PERSONAL_STATES:  # the tab outlives the session: forget what it showed
-            (await self.get_state(holder)).reset()
-        self.reset()
-        return rx.call_script(f"window.location.replace({json.dumps(urls.AUTH_LOGOUT)})")

@@ -18,9 +18,10 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import reflex as rx
+from reflex.state import _override_base_method
 
 from credit7_web import urls, wiring
-from credit7_web.identity import sessions
+from credit7_web.identity import hashing, sessions
 from credit7_web.identity.models import Borrower, BorrowerStatus
 
 
@@ -39,10 +40,54 @@ class Caller(wiring.Unit):
 
 def borrower_of(state: rx.State, u: wiring.Unit) -> Borrower | None:
     """The borrower whose live session cookie came with this websocket, or None."""
-    token = sessions.token_from_cookies(state.router.headers.cookie)
+    token = session_token(state)
     if not token:
         return None
     return sessions.resolve(u.db, u.clock, u.settings, token)
+
+
+def session_token(state: rx.State) -> str:
+    """The session cookie this websocket came with ("" for none)."""
+    return sessions.token_from_cookies(state.router.headers.cookie) or ""
+
+
+def client_address(state: rx.State) -> str:
+    """The client's address, for the rate limits: the websocket's peer, or the address the
+    trusted proxies in front name (X-Forwarded-For is read only with `trusted_proxy_hops` set
+    in rxconfig, from CREDIT7_TRUSTED_PROXY_HOPS; otherwise a client could pick its own)."""
+    return state.router.session.client_ip or "unknown"
+
+
+def browser_key(state: rx.State) -> str:
+    """The browser key this websocket came with: a sign-in ticket is bound to it."""
+    return sessions.browser_from_cookies(state.router.headers.cookie)
+
+
+class PersonalState(rx.State, mixin=True):
+    """A state that shows one borrower's data is bound to the session that filled it.
+
+    The tab outlives the session: after a sign-out, an expired session or a password reset
+    elsewhere, the next person to sign in in it gets the same tab. So on every event
+    (`@signed_in`) and before the whole tree is sent (the hydrate of a page load: `dict`), the
+    state checks that the session cookie is still the one it was filled under, and clears itself
+    otherwise. Name `rx.State` after it: `class S(PersonalState, rx.State)`.
+    """
+
+    _owner: str = ""  # SHA-256 of the session token the state was filled under
+
+    def _belong_to_current_session(self) -> str:
+        """Clear the state unless the current session filled it; returns that session's mark."""
+        token = session_token(self)
+        owner = hashing.token_hash(token) if token else ""
+        if owner != self._owner:
+            self.reset()
+            self._owner = owner
+        return owner
+
+    @_override_base_method  # Reflex's own mark for a state overriding a base method
+    def dict(self, include_computed: bool = True, initial: bool = False, **kwargs: Any):
+        self._belong_to_current_session()
+        return super().dict(include_computed=include_computed, initial=initial, **kwargs)
 
 
 def query_param(state: rx.State, name: str) -> str:
@@ -74,10 +119,14 @@ def go_to_claim(ticket: str, next_path: str) -> rx.event.EventSpec:
 
 @contextmanager
 def _caller(state: rx.State) -> Iterator[Caller | None]:
+    personal = isinstance(state, PersonalState)
+    owner = state._belong_to_current_session() if personal else ""
     with wiring.db() as session:
         me = Caller(session)
         me.borrower = borrower_of(state, me)
         yield me if me.borrower is not None else None
+    if personal:
+        state._owner = owner  # a handler's own reset() must not unbind what it then fills
 
 
 def _forget(state: rx.State) -> rx.event.EventSpec:

@@ -10,7 +10,7 @@ from credit7_web.errors import Refusal
 from credit7_web.identity import gosuslugi, sessions
 from credit7_web.identity.gosuslugi import Refused, Signup, Stage
 from credit7_web.russian import format_phone
-from state.caller import borrower_of, go_to_claim, home_of, query_param
+from state.caller import borrower_of, browser_key, go_to_claim, home_of, query_param
 from state.forms import FormMixin, answers, checked, secret, text
 
 INTRO = "intro"
@@ -92,7 +92,9 @@ class GosuslugiState(FormMixin, rx.State):
                 self._fail(error)
                 self._reload(u)
                 return None
-            ticket = sessions.open_session(u.db, u.clock, u.settings, borrower.id or 0)
+            ticket = sessions.open_session(
+                u.db, u.clock, u.settings, borrower.id or 0, browser_key(self)
+            )
         self._ok()
         self._show(None)
         return go_to_claim(ticket, urls.APPLY)

@@ -15,15 +15,16 @@ import reflex as rx
 from credit7_web import urls, wiring
 from credit7_web.backoffice import operators
 from credit7_web.errors import Refusal
+from state.caller import browser_key
 from state.forms import FormMixin, answers, secret, text
 from state.operator_caller import go_to_claim, operator_of
 
 _SIGN_IN_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="operator-sign-in")
 
 
-def _sign_in(login: str, password: str, code: str) -> str:
+def _sign_in(login: str, password: str, code: str, browser: str) -> str:
     with wiring.unit() as u:
-        return operators.authenticate(u.db, u.clock, u.settings, login, password, code)
+        return operators.authenticate(u.db, u.clock, u.settings, login, password, code, browser)
 
 
 class OperatorLoginState(FormMixin, rx.State):
@@ -42,7 +43,7 @@ class OperatorLoginState(FormMixin, rx.State):
         loop = asyncio.get_running_loop()
         try:
             ticket = await loop.run_in_executor(
-                _SIGN_IN_POOL, _sign_in, login, secret(form, "password"), code
+                _SIGN_IN_POOL, _sign_in, login, secret(form, "password"), code, browser_key(self)
             )
         except Refusal as error:
             self._fail(error)

@@ -7,10 +7,11 @@ from datetime import datetime
 
 import reflex as rx
 
-from credit7_web import wiring
+from credit7_web import rate_limits, wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import otp
 from credit7_web.russian import format_phone
+from state.caller import client_address
 from state.forms import FormMixin, answers, text
 
 NEW_CODE_SENT = "Мы отправили новый код."
@@ -49,6 +50,15 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
         """The otp purpose of this flow's codes."""
         raise NotImplementedError
 
+    def _action(self) -> rate_limits.Action:
+        """What a code request of this flow counts as per client address (beside the SMS)."""
+        raise NotImplementedError
+
+    def _send_limited(self, u: wiring.Unit, phone_text: str) -> str:
+        """`_send` within the client address's limits: the flow's and the SMS caps."""
+        rate_limits.spend(u.settings, client_address(self), self._action(), rate_limits.Action.SMS)
+        return self._send(u, phone_text)
+
     def _restart(self) -> None:
         self.step = "phone"
         self.phone_display = ""
@@ -70,7 +80,7 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
     def _request_code(self, phone_text: str) -> None:
         with wiring.unit() as u:
             try:
-                phone = self._send(u, phone_text)
+                phone = self._send_limited(u, phone_text)
             except Refusal as error:
                 self._fail(error)
                 return
@@ -93,7 +103,7 @@ class PhoneCodeMixin(FormMixin, rx.State, mixin=True):
             return
         with wiring.unit() as u:
             try:
-                self._send(u, self._phone)
+                self._send_limited(u, self._phone)
                 self.notice = NEW_CODE_SENT
             except Refusal as error:
                 self.notice = next(iter(error.errors.values()))

@@ -8,12 +8,20 @@ from typing import Any
 
 import reflex as rx
 
-from credit7_web import urls
+from credit7_web import rate_limits, urls
 from credit7_web.errors import Refusal
 from credit7_web.identity import deletion, profile, sessions
 from credit7_web.identity.models import BorrowerStatus
 from credit7_web.russian import format_date, format_phone
-from state.caller import Caller, go_to_claim, query_param, signed_in
+from state.caller import (
+    Caller,
+    PersonalState,
+    browser_key,
+    client_address,
+    go_to_claim,
+    query_param,
+    signed_in,
+)
 from state.forms import FormMixin, answers, secret, text
 
 EDITORS = frozenset({"phone", "email", "password", "delete"})
@@ -33,7 +41,7 @@ class ProfileView:
     from_gosuslugi: bool = False
 
 
-class ProfileState(FormMixin, rx.State):
+class ProfileState(FormMixin, PersonalState, rx.State):
     loaded: bool = False
     profile: ProfileView = ProfileView()
     editing: str = ""  # the form open: "", phone, phone_code, email, password, delete
@@ -64,7 +72,7 @@ class ProfileState(FormMixin, rx.State):
 
     def _then_sign_in_again(self, me: Caller, done: str) -> rx.event.EventSpec:
         """Every session ended with the change: this tab goes on in a new one."""
-        ticket = sessions.open_session(me.db, me.clock, me.settings, me.id)
+        ticket = sessions.open_session(me.db, me.clock, me.settings, me.id, browser_key(self))
         self.reset()
         return go_to_claim(ticket, urls.with_query(urls.PROFILE, done=done))
 
@@ -97,6 +105,8 @@ class ProfileState(FormMixin, rx.State):
             self._ok()
             return
         try:
+            # Codes go to a number the borrower types: the address's SMS cap applies.
+            rate_limits.spend(me.settings, client_address(self), rate_limits.Action.SMS)
             new_phone = profile.start_phone_change(
                 me.db,
                 me.clock,
@@ -119,6 +129,7 @@ class ProfileState(FormMixin, rx.State):
         if self.editing != "phone_code" or not self._new_phone:
             return
         try:
+            rate_limits.spend(me.settings, client_address(self), rate_limits.Action.SMS)
             profile.resend_phone_code(me.db, me.clock, me.settings, me.sms, self._new_phone)
         except Refusal as error:
             self.errors = dict(error.errors)

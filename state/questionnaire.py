@@ -10,7 +10,7 @@ from credit7_web import urls
 from credit7_web.errors import Refusal
 from credit7_web.identity import questionnaire
 from credit7_web.identity.models import BorrowerStatus
-from state.caller import Caller, sign_in_first, signed_in
+from state.caller import Caller, PersonalState, sign_in_first, signed_in
 from state.forms import FormMixin, answers, checked, text
 
 SECTION_TITLES = [section.title for section in questionnaire.SECTIONS]
@@ -22,7 +22,7 @@ def _filling(me: Caller) -> bool:
     return me.borrower is not None and me.borrower.status == BorrowerStatus.QUESTIONNAIRE
 
 
-class QuestionnaireState(FormMixin, rx.State):
+class QuestionnaireState(FormMixin, PersonalState, rx.State):
     step: int = 0
     values: dict[str, str] = {}
     same_address: bool = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from credit7_web import urls, wiring
+from credit7_web import rate_limits, urls, wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import accounts, otp
 from state.forms import answers, secret, text
@@ -20,6 +20,9 @@ class RecoverState(PhoneCodeMixin, rx.State):
 
     def _purpose(self) -> str:
         return otp.RECOVER
+
+    def _action(self) -> rate_limits.Action:
+        return rate_limits.Action.RECOVERY
 
     @rx.event
     def load(self):

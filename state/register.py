@@ -6,11 +6,11 @@ from datetime import datetime
 
 import reflex as rx
 
-from credit7_web import urls, wiring
+from credit7_web import rate_limits, urls, wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import accounts, otp, sessions
 from credit7_web.lending import applications, pricing
-from state.caller import borrower_of, go_to_claim, home_of, query_param
+from state.caller import borrower_of, browser_key, go_to_claim, home_of, query_param
 from state.forms import answers, checked, secret, text
 from state.phone_code import PhoneCodeMixin
 
@@ -29,6 +29,9 @@ class RegisterState(PhoneCodeMixin, rx.State):
 
     def _purpose(self) -> str:
         return otp.REGISTER
+
+    def _action(self) -> rate_limits.Action:
+        return rate_limits.Action.SIGN_UP
 
     @rx.event
     def load(self):
@@ -82,7 +85,9 @@ class RegisterState(PhoneCodeMixin, rx.State):
             except Refusal as error:
                 self._fail(error)
                 return None
-            ticket = sessions.open_session(u.db, u.clock, u.settings, borrower.id)
+            ticket = sessions.open_session(
+                u.db, u.clock, u.settings, borrower.id, browser_key(self)
+            )
         self._ok()
         self._restart()
         return go_to_claim(ticket, urls.QUESTIONNAIRE)

@@ -11,14 +11,14 @@ from credit7_web.errors import Refusal
 from credit7_web.lending import cards
 from credit7_web.money import rub
 from credit7_web.servicing import payments
-from state.caller import Caller, go_to, signed_in
+from state.caller import Caller, PersonalState, go_to, signed_in
 from state.forms import FormMixin, answers, text
 
 FORM = "form"
 CODE = "code"
 
 
-class RepayState(FormMixin, rx.State):
+class RepayState(FormMixin, PersonalState, rx.State):
     number: str = ""
     total: str = ""  # the debt today
     minimum: str = ""  # the smallest payment today

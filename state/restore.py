@@ -10,6 +10,7 @@ from credit7_web import wiring
 from credit7_web.errors import Refusal
 from credit7_web.identity import kyc, restoration
 from state.forms import FormMixin, answers, text
+from state.off_loop import off_loop
 
 PASSPORT_UPLOAD = "restore-passport"
 SELFIE_UPLOAD = "restore-selfie"
@@ -37,7 +38,7 @@ class RestoreState(FormMixin, rx.State):
             return None
         data = await files[0].read(kyc.MAX_BYTES + 1)
         try:
-            staged = restoration.stage_photo(wiring.settings(), data, field)
+            staged = await off_loop(restoration.stage_photo, wiring.settings(), data, field)
         except Refusal as error:
             self.errors = self.errors | error.errors
             return None

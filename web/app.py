@@ -51,7 +51,8 @@ from state.recover import RecoverState
 from state.register import RegisterState
 from state.repay import RepayState
 from state.restore import RestoreState
-from web import redis_locks
+from web import redis_locks, state_files
+from web.guard import Guard
 from web.routes import http_app
 from web.worker import embedded
 
@@ -130,7 +131,7 @@ def build(settings: Settings) -> rx.App:
             rx.el.script(src="/masks.js", defer=True),
         ],
         toaster=rx.toast.provider(custom_attrs=TOASTER_LABELS),
-        api_transformer=http_app(),
+        api_transformer=[http_app(), Guard],
     )
     # Only the overlay is replaced: passing app_wraps= would drop the error boundary and others.
     app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None
@@ -187,4 +188,5 @@ def build(settings: Settings) -> rx.App:
 
 
 redis_locks.install()
+state_files.install()
 app = build(wiring.settings())

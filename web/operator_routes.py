@@ -12,9 +12,8 @@ from credit7_web import urls, wiring
 from credit7_web.backoffice import identification, restorations, search
 from credit7_web.backoffice import sessions as operator_sessions
 from credit7_web.backoffice.models import Operator, Role
-from web.responses import PRIVATE, not_found, path_id, pdf, secure
-
-INLINE = PRIVATE | {"Content-Disposition": "inline"}
+from credit7_web.identity import sessions
+from web.responses import forbidden, jpeg, not_found, path_id, pdf, same_origin, secure
 
 
 def _operator(request: Request) -> Operator | None:
@@ -28,11 +27,12 @@ def _operator(request: Request) -> Operator | None:
 
 def operator_claim(request: Request) -> RedirectResponse:
     """Trade the operator's sign-in ticket for the operator cookie (as `claim` for borrowers)."""
-    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+    browser = sessions.browser_from_cookies(request.headers.get("cookie", ""))
+    if not same_origin(request) or not browser:
         return RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
     ticket = request.query_params.get("ticket", "")[:100]
     with wiring.unit() as u:
-        token = operator_sessions.claim(u.db, u.clock, ticket) if ticket else None
+        token = operator_sessions.claim(u.db, u.clock, ticket, browser) if ticket else None
     if token is None:
         return RedirectResponse(urls.OPERATOR_LOGIN, status_code=303)
     response = RedirectResponse(urls.OPERATOR, status_code=303)
@@ -48,7 +48,10 @@ def operator_claim(request: Request) -> RedirectResponse:
     return response
 
 
-def operator_logout(request: Request) -> RedirectResponse:
+def operator_logout(request: Request) -> Response:
+    """As the borrowers' sign-out: a same-origin POST ends the session, then drops the cookie."""
+    if not same_origin(request):
+        return forbidden()
     token = request.cookies.get(operator_sessions.OPERATOR_COOKIE)
     if token:
         with wiring.unit() as u:
@@ -61,7 +64,7 @@ def operator_logout(request: Request) -> RedirectResponse:
 
 
 def _jpeg(data: bytes | None) -> Response:
-    return not_found() if data is None else Response(data, media_type="image/jpeg", headers=INLINE)
+    return not_found() if data is None else jpeg(data)
 
 
 def operator_photo(request: Request) -> Response:
@@ -98,7 +101,7 @@ def operator_document(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         Route(urls.OPERATOR_CLAIM, operator_claim, methods=["GET"]),
-        Route(urls.OPERATOR_LOGOUT, operator_logout, methods=["GET", "POST"]),
+        Route(urls.OPERATOR_LOGOUT, operator_logout, methods=["POST"]),
         Route(urls.OPERATOR_PHOTO_FILE, operator_photo, methods=["GET"]),
         Route(urls.OPERATOR_DOCUMENT_FILE, operator_document, methods=["GET"]),
         Route(urls.OPERATOR_RESTORATION_FILE, operator_restoration_photo, methods=["GET"]),

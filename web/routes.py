@@ -22,7 +22,7 @@ from credit7_web.identity import kyc, sessions
 from credit7_web.lending import cards
 from credit7_web.servicing import payments
 from web import gosuslugi_routes, operator_routes
-from web.responses import PRIVATE, not_found, pdf, secure
+from web.responses import forbidden, jpeg, not_found, path_id, pdf, same_origin, secure
 
 
 def _borrower_id(request: Request) -> int | None:
@@ -37,14 +37,16 @@ def _borrower_id(request: Request) -> int | None:
 def claim(request: Request) -> RedirectResponse:
     """Trade the one-minute sign-in ticket for the session cookie.
 
-    Only our own pages send a browser here: a cross-site request would sign the victim into the
-    sender's account (login CSRF), so it is refused where the browser says where it came from.
+    Only our own pages send a browser here, and only the browser that signed in holds the key
+    its ticket is bound to: anything else could sign a victim into the sender's account (login
+    CSRF), so a request that does not say it comes from this site is refused too.
     """
-    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+    browser = sessions.browser_from_cookies(request.headers.get("cookie", ""))
+    if not same_origin(request) or not browser:
         return RedirectResponse(urls.LOGIN, status_code=303)
     ticket = request.query_params.get("ticket", "")[:100]
     with wiring.unit() as u:
-        token = sessions.claim(u.db, u.clock, u.settings, ticket) if ticket else None
+        token = sessions.claim(u.db, u.clock, u.settings, ticket, browser) if ticket else None
         max_age = u.settings.session_hours * 3600
     if token is None:
         return RedirectResponse(urls.LOGIN, status_code=303)
@@ -63,8 +65,12 @@ def claim(request: Request) -> RedirectResponse:
     return response
 
 
-def logout(request: Request) -> RedirectResponse:
-    """End the session on the server and drop the cookie."""
+def logout(request: Request) -> Response:
+    """End the session on the server, then drop the cookie: a POST from a page of this site
+    (the cabinet's «Выйти» form). Anything else changes nothing, so no other site can sign a
+    borrower out, or drop the cookie while the session lives on."""
+    if not same_origin(request):
+        return forbidden()
     token = request.cookies.get(sessions.SESSION_COOKIE)
     if token:
         with wiring.unit() as u:
@@ -102,34 +108,32 @@ def payment_return(request: Request) -> RedirectResponse:
 
 
 def document(request: Request) -> Response:
-    borrower_id = _borrower_id(request)
-    raw = request.path_params["document_id"]
-    if borrower_id is None or not raw.isdigit():
+    document_id = path_id(request, "document_id")
+    borrower_id = _borrower_id(request) if document_id else None
+    if borrower_id is None or document_id is None:
         return not_found()
     with wiring.unit() as u:
-        found = archive.read_document(u.db, u.settings, borrower_id, int(raw))
+        found = archive.read_document(u.db, u.settings, borrower_id, document_id)
     if found is None:
         return not_found()
-    return pdf(found[1], raw)
+    return pdf(found[1], str(document_id))
 
 
 def passport_photo(request: Request) -> Response:
-    borrower_id = _borrower_id(request)
-    raw = request.path_params["photo_id"]
-    if borrower_id is None or not raw.isdigit():
+    photo_id = path_id(request, "photo_id")
+    borrower_id = _borrower_id(request) if photo_id else None
+    if borrower_id is None or photo_id is None:
         return not_found()
     with wiring.unit() as u:
-        data = kyc.read_photo(u.db, u.settings, borrower_id, int(raw))
-    if data is None:
-        return not_found()
-    return Response(data, media_type="image/jpeg", headers=PRIVATE)
+        data = kyc.read_photo(u.db, u.settings, borrower_id, photo_id)
+    return not_found() if data is None else jpeg(data)
 
 
 def http_app() -> Starlette:
     return Starlette(
         routes=[
             Route(urls.AUTH_CLAIM, claim, methods=["GET"]),
-            Route(urls.AUTH_LOGOUT, logout, methods=["GET", "POST"]),
+            Route(urls.AUTH_LOGOUT, logout, methods=["POST"]),
             Route(urls.CARD_RETURN, card_return, methods=["GET"]),
             Route(urls.PAYMENT_RETURN, payment_return, methods=["GET"]),
             Route(urls.DOCUMENT_FILE, document, methods=["GET"]),

@@ -125,9 +125,16 @@ def disable_operator(db: Session, clock: Clock, login: str) -> Operator:
 
 
 def authenticate(
-    db: Session, clock: Clock, settings: Settings, login_text: str, password: str, code: str
+    db: Session,
+    clock: Clock,
+    settings: Settings,
+    login_text: str,
+    password: str,
+    code: str,
+    browser: str = "",
 ) -> str:
-    """A one-use session ticket for a right login, password and TOTP code; Refusal otherwise.
+    """A one-use session ticket for a right login, password and TOTP code, bound to the
+    browser key `browser`; Refusal otherwise.
 
     Slow (bcrypt): call it off the event loop.
     """
@@ -168,7 +175,7 @@ def authenticate(
         db.rollback()
         _failed(db, clock, operator, now)
     audit.record(db, clock, operator.id, audit.Action.SIGNED_IN, f"operator:{operator.id}")
-    return sessions.open_session(db, clock, operator.id)  # commits the step and the record
+    return sessions.open_session(db, clock, operator.id, browser)  # commits the step and the record
 
 
 def _count_the_try(db: Session, operator: Operator, now: datetime) -> None:

@@ -17,13 +17,16 @@ SESSION_HOURS = 8  # a working day
 IDLE_MINUTES = 15
 
 
-def open_session(db: Session, clock: Clock, operator_id: int) -> str:
-    """A new session (committing what the caller added); returns its one-use ticket."""
-    return session_rows.start(db, clock, OperatorSession, SESSION_HOURS, operator_id=operator_id)
+def open_session(db: Session, clock: Clock, operator_id: int, browser: str = "") -> str:
+    """A new session (committing what the caller added); returns its one-use ticket, bound to
+    the browser key of the browser that signed in."""
+    return session_rows.start(
+        db, clock, OperatorSession, SESSION_HOURS, browser, operator_id=operator_id
+    )
 
 
-def claim(db: Session, clock: Clock, ticket: str) -> str | None:
-    return session_rows.claim(db, clock, OperatorSession, ticket)
+def claim(db: Session, clock: Clock, ticket: str, browser: str = "") -> str | None:
+    return session_rows.claim(db, clock, OperatorSession, ticket, browser)
 
 
 def resolve(db: Session, clock: Clock, token: str) -> Operator | None:

@@ -9,6 +9,7 @@ unknown number checks a dummy hash and counts towards a lockout like any other.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -214,14 +215,43 @@ def _lock(db: Session, row: LoginThrottle, now: datetime) -> datetime:
     return row.locked_until
 
 
+def start_unlock(
+    db: Session, clock: Clock, settings: Settings, sms: SmsGateway, phone_text: str
+) -> str:
+    """«Разблокировать по SMS»: a code to the phone, which only its owner reads; the reply is
+    the same for every number (registered or not, locked or not)."""
+    return _code_to_owner(db, clock, settings, sms, phone_text, otp.UNLOCK, texts.unlock_code)
+
+
+def confirm_unlock(db: Session, clock: Clock, settings: Settings, phone: str, code: str) -> None:
+    """The owner's code lifts the lockout at once: a stranger's wrong passwords no longer bar
+    them (the stranger's address stays rate limited)."""
+    otp.verify_code(db, clock, settings, phone, otp.UNLOCK, clean_sms_code(code))
+    db.exec(delete(LoginThrottle).where(col(LoginThrottle.phone) == phone))
+    db.commit()
+
+
 def start_recovery(
     db: Session, clock: Clock, settings: Settings, sms: SmsGateway, phone_text: str
 ) -> str:
     """Send a recovery code if the number is registered; the reply is the same either way."""
+    return _code_to_owner(db, clock, settings, sms, phone_text, otp.RECOVER, texts.recover_code)
+
+
+def _code_to_owner(
+    db: Session,
+    clock: Clock,
+    settings: Settings,
+    sms: SmsGateway,
+    phone_text: str,
+    purpose: str,
+    text: Callable[[str], str],
+) -> str:
+    """A code row for any number (the 60 s rule alike), the SMS only to a registered one."""
     phone = clean_phone(phone_text)
-    code = otp.issue_code(db, clock, settings, phone, otp.RECOVER)
+    code = otp.issue_code(db, clock, settings, phone, purpose)
     if find_borrower(db, phone) is not None:
-        sms.send(phone, texts.recover_code(code))
+        sms.send(phone, text(code))
     db.commit()
     return phone
 

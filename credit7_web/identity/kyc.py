@@ -26,8 +26,10 @@ MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 # The upright photo must be at least this large, in either orientation (portrait is common).
 MIN_LONG_SIDE = 600
 MIN_SHORT_SIDE = 400
-# 64 megapixels covers 48–50 MP phone cameras; anything larger is refused before decoding.
-MAX_PIXELS = 64_000_000
+# 24 megapixels is far more than a passport needs to be read (phones save 12 MP by default);
+# anything larger is refused from its header, before decoding: decoding costs memory and CPU
+# in proportion to the pixels (an 8000×8000 PNG of 249 KB took 1 GB and 3 s), not the bytes.
+MAX_PIXELS = 24_000_000
 # Pillow warns above MAX_IMAGE_PIXELS and raises above twice it; ours are turned into errors.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # Stored photos are scaled down to this long side: plenty to read a passport, bounded on disk.

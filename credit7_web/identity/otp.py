@@ -26,6 +26,7 @@ SIGN = "sign"
 PAY = "pay"  # a cabinet payment, confirmed before the acquirer is asked
 GOSUSLUGI = "gosuslugi"  # the phone Gosuslugi gave, confirmed before the account is made
 PHONE_CHANGE = "phone_change"  # the new phone of a signed-in borrower
+UNLOCK = "unlock"  # the owner lifts the lockout of their phone (wrong passwords by anyone)
 
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5

@@ -40,14 +40,23 @@ Row = TypeVar("Row", bound=SessionColumns)
 Owner = TypeVar("Owner", bound=SQLModel)
 
 
-def start(db: Session, clock: Clock, table: type[Row], hours: int, **owner: Any) -> str:
-    """A new session row for a login (never a reused one); returns its one-use ticket."""
+def _ticket_hash(ticket: str, browser: str) -> str:
+    """A ticket is stored hashed together with the browser key of the browser that asked for it,
+    so only that browser can trade it: another one's key finds no row (login CSRF)."""
+    return hashing.token_hash(f"{ticket}.{browser}")
+
+
+def start(
+    db: Session, clock: Clock, table: type[Row], hours: int, browser: str = "", **owner: Any
+) -> str:
+    """A new session row for a login (never a reused one); returns its one-use ticket, which
+    only the browser holding the key `browser` can claim."""
     ticket = hashing.new_token()
     now = clock.now()
     db.add(
         table(
             **owner,
-            ticket_hash=hashing.token_hash(ticket),
+            ticket_hash=_ticket_hash(ticket, browser),
             created_at=now,
             expires_at=now + timedelta(hours=hours),
             last_seen_at=now,
@@ -57,11 +66,14 @@ def start(db: Session, clock: Clock, table: type[Row], hours: int, **owner: Any)
     return ticket
 
 
-def claim(db: Session, clock: Clock, table: type[Row], ticket: str) -> str | None:
-    """Trade a fresh, unclaimed ticket for a new session token; None for anything else."""
+def claim(
+    db: Session, clock: Clock, table: type[Row], ticket: str, browser: str = ""
+) -> str | None:
+    """Trade a fresh, unclaimed ticket, in the browser it was made for, for a new session
+    token; None for anything else."""
     if not ticket:
         return None
-    row = db.exec(select(table).where(table.ticket_hash == hashing.token_hash(ticket))).first()
+    row = db.exec(select(table).where(table.ticket_hash == _ticket_hash(ticket, browser))).first()
     now = clock.now()
     if row is None or row.revoked_at is not None or row.claimed_at is not None:
         return None

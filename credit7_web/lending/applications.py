@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from credit7_web import tariff
@@ -30,6 +31,7 @@ from credit7_web.money import rub
 from credit7_web.settings import Settings
 
 OPEN_LOAN = (LoanStatus.AWAITING_SIGNATURE, LoanStatus.ACTIVE)
+ONE_AT_A_TIME = "У вас уже есть заявка или заём: новый можно оформить после."
 
 
 def is_first_loan(db: Session, borrower_id: int) -> bool:
@@ -212,7 +214,7 @@ def apply(
             missing.append("привяжите карту")
         raise Refusal.one("", "Перед заявкой: " + ", ".join(missing) + ".")
     if open_application(db, borrower_id) or open_loan(db, borrower_id):
-        raise Refusal.one("", "У вас уже есть заявка или заём: новый можно оформить после.")
+        raise Refusal.one("", ONE_AT_A_TIME)
     quote = offer(db, clock, borrower_id, amount_kop, term_days, codes)
     application = LoanApplication(
         borrower_id=borrower_id,
@@ -224,7 +226,11 @@ def apply(
         application_date=clock.today(),
     )
     db.add(application)
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:  # a parallel application got in first (one in scoring per borrower)
+        db.rollback()
+        raise Refusal.one("", ONE_AT_A_TIME) from None
     db.refresh(application)
     jobs.decide(application.id or 0)
     return application

@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from pydantic import NaiveDatetime
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -59,6 +60,18 @@ class ApplicationStatus(StrEnum):
 class LoanApplication(SQLModel, table=True):
     """A request for a loan and the automatic decision on it, with every rule's outcome."""
 
+    # One application in scoring per borrower, kept by the database: two workers applying at
+    # once both pass the check in `apply`; the second insert fails here.
+    __table_args__ = (
+        Index(
+            "one_scoring_application_per_borrower",
+            "borrower_id",
+            unique=True,
+            postgresql_where=text(f"status = '{ApplicationStatus.SCORING}'"),
+            sqlite_where=text(f"status = '{ApplicationStatus.SCORING}'"),
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     borrower_id: int = Field(foreign_key="borrower.id", index=True)
     amount_kop: int
@@ -89,8 +102,22 @@ class LoanStatus(StrEnum):
     CLOSED = "closed"
 
 
+OPEN_LOAN_WHERE = f"status IN ('{LoanStatus.AWAITING_SIGNATURE}', '{LoanStatus.ACTIVE}')"
+
+
 class Loan(SQLModel, table=True):
     """A contract. Debt on any date is computed from it and its operations, never stored."""
+
+    # One open loan (to sign, or running) per borrower, kept by the database.
+    __table_args__ = (
+        Index(
+            "one_open_loan_per_borrower",
+            "borrower_id",
+            unique=True,
+            postgresql_where=text(OPEN_LOAN_WHERE),
+            sqlite_where=text(OPEN_LOAN_WHERE),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     borrower_id: int = Field(foreign_key="borrower.id", index=True)

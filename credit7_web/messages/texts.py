@@ -18,6 +18,10 @@ def recover_code(code: str) -> str:
     return f"Credit7: код для восстановления пароля {code}. Никому его не сообщайте."
 
 
+def unlock_code(code: str) -> str:
+    return f"Credit7: код для разблокировки входа {code}. Никому его не сообщайте."
+
+
 def already_registered() -> str:
     """Sent instead of a code, so the sign-up screen never tells a stranger the number is ours."""
     return (

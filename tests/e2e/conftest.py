@@ -145,6 +145,9 @@ def app_url(app_db_url: str, app_data_dir: Path, request: pytest.FixtureRequest)
         "REFLEX_USE_NPM": "1",
         "PYTHONUNBUFFERED": "1",
         "CREDIT7_QUEUE": f"c7e2e-{uuid.uuid4().hex[:12]}",
+        # Each browser context says who it is (`browser_context_args`): the rate limits per
+        # client address count each test's browser apart, as they count borrowers apart.
+        "CREDIT7_TRUSTED_PROXY_HOPS": "1",
     }
     request.config.stash[APP_ENV] = env
     if redis_url := os.environ.get("CREDIT7_TEST_REDIS_URL"):
@@ -196,9 +199,17 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Europe/Moscow"}
+    """Russian, in Moscow, from an address of its own (X-Forwarded-For, trusted by the app under
+    test): one test's sign-ins never spend another's rate limits."""
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    return {
+        **browser_context_args,
+        "locale": "ru-RU",
+        "timezone_id": "Europe/Moscow",
+        "extra_http_headers": {"X-Forwarded-For": address},
+    }
 
 
 @pytest.fixture(scope="session")

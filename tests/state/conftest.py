@@ -20,6 +20,7 @@ every row of every account table, equal before and after.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def _state_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
     monkeypatch.setenv("CREDIT7_SECRET_KEY", SECRET_KEY)
     monkeypatch.setenv("CREDIT7_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("CREDIT7_GATEWAYS", "sandbox")
+    # Rate-limit counts of this test only (the in-memory counts outlive a test).
+    monkeypatch.setenv("CREDIT7_RATE_LIMIT_PREFIX", f"test-{uuid.uuid4().hex}")
     wiring.settings.cache_clear()
     yield
     wiring.settings.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import datetime
@@ -19,7 +20,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from credit7_web import wiring
 from credit7_web.clock import SystemClock
-from credit7_web.identity import accounts, questionnaire, sessions
+from credit7_web.identity import accounts, hashing, questionnaire, sessions
 from credit7_web.identity.models import (
     AuthSession,
     Borrower,
@@ -28,13 +29,14 @@ from credit7_web.identity.models import (
     OneTimeCode,
     Profile,
 )
-from credit7_web.identity.sessions import SESSION_COOKIE
+from credit7_web.identity.sessions import BROWSER_COOKIE, SESSION_COOKIE
 from credit7_web.sandbox.models import SmsMessage
 from credit7_web.sandbox.sms import outbox
 from web import jobs  # noqa: F401  (the states' jobs go to the task queue, as in the app)
 from web.queue import huey
 
 S = TypeVar("S", bound=BaseState)
+_ADDRESSES = itertools.count(1)
 # The states run on real time (the sandbox moves only the business date): set-up uses it too.
 CLOCK = SystemClock()
 
@@ -102,6 +104,9 @@ class Browser:
     def __init__(self) -> None:
         self.root = State(_reflex_internal_init=True)
         self.cookie = ""
+        # The key `web.guard` gives every browser on its first page load.
+        self.key = hashing.new_token()
+        self.address = f"198.51.100.{next(_ADDRESSES)}"  # each tab its own client address
         self.path = "/"
         self.query = ""
         self.deltas: list[str] = []
@@ -121,9 +126,11 @@ class Browser:
         return self
 
     def _router_data(self) -> dict[str, Any]:
-        headers = {"origin": "http://localhost:3000", "host": "localhost:8000"}
-        if self.cookie:
-            headers["cookie"] = self.cookie
+        headers = {
+            "origin": "http://localhost:3000",
+            "host": "localhost:8000",
+            "cookie": "; ".join(filter(None, (f"{BROWSER_COOKIE}={self.key}", self.cookie))),
+        }
         as_path = self.path + (f"?{self.query}" if self.query else "")
         return {
             "pathname": self.path,
@@ -131,6 +138,7 @@ class Browser:
             "query": {k: v[0] for k, v in parse_qs(self.query).items()},
             "headers": headers,
             "token": "test-client-token",
+            "ip": self.address,
             "sid": "test-sid",
         }
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
-from reflex_base.event import Event
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -19,23 +17,15 @@ from tests.state.harness import (
     Browser,
     make_borrower,
     redirect_to,
-    session_rows,
     sign_in,
     snapshot,
 )
 
 TO_SIGN_IN = "/login?next=%2Fcabinet"
-TO_LOGOUT_ROUTE = "window.location.replace(" + json.dumps("/auth/logout") + ")"
 
 
 def assert_cleared(state: CabinetState) -> None:
     assert (state.name, state.phone, state.requested, state.loaded) == ("", "", "", False)
-
-
-def goes_to_logout_route(events: list[Event]) -> bool:
-    return [(e.name, e.payload["javascript_code"]) for e in events] == [
-        ("_call_script", TO_LOGOUT_ROUTE)
-    ]
 
 
 def live(engine: Engine, token: str) -> bool:
@@ -98,33 +88,6 @@ async def test_a_dead_session_clears_what_the_page_showed(browser: Browser, app_
     assert redirect_to(await browser.send(CabinetState, "load")) == TO_SIGN_IN
     assert_cleared(browser.state(CabinetState))
     assert '"name_rx_state_": ""' in browser.deltas[-1]
-
-
-async def test_logout_revokes_this_session_only(browser: Browser, app_db: Engine) -> None:
-    borrower_id = make_borrower(app_db, active=True, first_name="Иван")
-    token, other_device = sign_in(app_db, borrower_id), sign_in(app_db, borrower_id)
-    browser.at("/cabinet").with_cookie(token)
-    await browser.send(CabinetState, "load")
-    assert goes_to_logout_route(await browser.send(CabinetState, "logout"))
-    assert_cleared(browser.state(CabinetState))
-    first, second = session_rows(app_db)
-    assert first.revoked_at is not None
-    assert second.revoked_at is None
-    assert not live(app_db, token)
-    assert live(app_db, other_device)
-    assert redirect_to(await browser.send(CabinetState, "load")) == TO_SIGN_IN
-
-
-async def test_logout_without_a_live_cookie_changes_nothing(
-    browser: Browser, app_db: Engine
-) -> None:
-    token = sign_in(app_db, make_borrower(app_db, active=True))
-    before = snapshot(app_db)
-    for cookie in (None, "not-a-token", token + "x", "", " "):
-        browser.at("/cabinet").with_cookie(cookie)
-        assert goes_to_logout_route(await browser.send(CabinetState, "logout"))
-    assert snapshot(app_db) == before
-    assert live(app_db, token)
 
 
 async def test_a_refused_application_shows_with_its_reason_and_reapply_date(

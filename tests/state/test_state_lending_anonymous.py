@@ -53,7 +53,6 @@ from tests.state.lending_setup import (
 )
 
 C_PHONE = "9005550000"
-TO_LOGOUT = "window.location.replace(" + json.dumps("/auth/logout") + ")"
 
 
 @dataclass(frozen=True)
@@ -85,8 +84,6 @@ CALLS = [
     Call(ApplyState, "send_code", nothing, APPLY_TO_SIGN_IN),
     Call(ApplyState, "sign", lambda: {"form": form(code="000000")}, APPLY_TO_SIGN_IN),
     Call(CabinetState, "load", nothing, CABINET_TO_SIGN_IN),
-    # Sign-out marks the cookie's session revoked, dead or not: nothing else.
-    Call(CabinetState, "logout", nothing, TO_LOGOUT, frozenset({"authsession"})),
     # The sandbox clock is a public sandbox page (like /sandbox/sms): it shows only the date,
     # and its buttons move the shared business date, the one row they may touch.
     Call(BusinessDateState, "load", nothing, None),

@@ -16,6 +16,7 @@ from credit7_web import urls, wiring
 from credit7_web.backoffice import sessions as operator_sessions
 from credit7_web.backoffice.models import AuditEntry, Operator, OperatorSession, Role
 from credit7_web.documents.models import Document
+from credit7_web.identity import sessions
 from credit7_web.identity.models import PassportPhoto, PhotoReview
 from state.apply import ApplyState
 from state.operator_audit import AuditLogState
@@ -84,8 +85,16 @@ async def test_sign_in_with_password_and_code_then_the_claim_sets_the_operator_c
             urls.OPERATOR_CLAIM, params={"ticket": ticket}, headers={"sec-fetch-site": "cross-site"}
         )
         assert (cross.status_code, cross.headers["location"]) == (303, urls.OPERATOR_LOGIN)
-        response = client.get(urls.OPERATOR_CLAIM, params={"ticket": ticket})
-        again = client.get(urls.OPERATOR_CLAIM, params={"ticket": ticket})
+        # From the console's own page, in the browser that signed in (its browser key).
+        own = {
+            "sec-fetch-site": "same-origin",
+            "cookie": f"{sessions.BROWSER_COOKIE}={browser.key}",
+        }
+        elsewhere = own | {"cookie": f"{sessions.BROWSER_COOKIE}={'another-browser' * 3}"}
+        stolen = client.get(urls.OPERATOR_CLAIM, params={"ticket": ticket}, headers=elsewhere)
+        assert (stolen.status_code, stolen.headers["location"]) == (303, urls.OPERATOR_LOGIN)
+        response = client.get(urls.OPERATOR_CLAIM, params={"ticket": ticket}, headers=own)
+        again = client.get(urls.OPERATOR_CLAIM, params={"ticket": ticket}, headers=own)
     assert (response.status_code, response.headers["location"]) == (303, urls.OPERATOR)
     jar: SimpleCookie = SimpleCookie(response.headers["set-cookie"])
     morsel = jar[operator_sessions.OPERATOR_COOKIE]
@@ -306,7 +315,12 @@ def test_the_operator_photo_route_serves_the_identification_role_only(
 def test_logout_ends_the_operator_session(app_db: Engine, tokens: dict[str, str]) -> None:
     token = tokens["support"]
     with http_client() as client:
-        response = client.post(urls.OPERATOR_LOGOUT, headers={"cookie": f"c7_operator={token}"})
+        elsewhere = client.post(urls.OPERATOR_LOGOUT, headers={"cookie": f"c7_operator={token}"})
+        assert (elsewhere.status_code, "set-cookie" in elsewhere.headers) == (403, False)
+        response = client.post(
+            urls.OPERATOR_LOGOUT,
+            headers={"cookie": f"c7_operator={token}", "sec-fetch-site": "same-origin"},
+        )
     assert (response.status_code, response.headers["location"]) == (303, urls.OPERATOR_LOGIN)
     assert 'c7_operator=""' in response.headers["set-cookie"]
     with Session(app_db) as s:

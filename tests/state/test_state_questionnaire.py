@@ -303,6 +303,7 @@ async def test_the_whole_questionnaire_activates_the_borrower(
 async def test_a_section_cannot_be_skipped(browser: Browser, app_db: Engine) -> None:
     """`step` has no setter: a client cannot jump ahead, and the service checks it anyway."""
     borrower_id = await signed_in_tab(browser, app_db)
+    await browser.send(QuestionnaireState, "load")
     with pytest.raises(AttributeError):
         await browser.send(QuestionnaireState, "setvar", var_name="step", value=4)
     assert browser.state(QuestionnaireState).step == 0

@@ -15,6 +15,7 @@ from credit7_web.identity.fields import PHONE_MESSAGE
 from credit7_web.identity.models import AuthSession, Borrower, BorrowerStatus, OneTimeCode, Profile
 from credit7_web.messages import texts
 from credit7_web.sandbox.models import SmsMessage
+from credit7_web.wiring import settings
 from state.phone_code import ResendTimer
 from state.register import RegisterState
 from tests.state.harness import (
@@ -103,7 +104,8 @@ async def test_sign_up_creates_the_borrower_and_hands_a_claim_ticket(
     assert [p.borrower_id for p in all_rows(app_db, Profile)] == [borrower.id]
     [session] = session_rows(app_db)
     assert session.borrower_id == borrower.id
-    assert session.ticket_hash == hashing.token_hash(ticket)
+    with Session(app_db) as s:  # the ticket is bound to the tab's browser key
+        assert sessions.claim(s, CLOCK, settings(), ticket, browser.key) is not None
     assert (session.token_hash, session.claimed_at, session.revoked_at) == (None, None, None)
 
     assert_restarted(browser.state(RegisterState))

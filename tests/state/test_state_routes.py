@@ -1,4 +1,8 @@
-"""The plain HTTP routes: /auth/claim sets the HttpOnly cookie, /auth/logout clears it."""
+"""The plain HTTP routes: /auth/claim sets the HttpOnly cookie, /auth/logout clears it.
+
+A claim counts only from a page of this site (Sec-Fetch-Site: same-origin) in the browser that
+signed in (its browser key cookie): `claim` here sends both, as Chromium does.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from credit7_web.identity import hashing, sessions
-from credit7_web.identity.sessions import SESSION_COOKIE
+from credit7_web.identity.sessions import BROWSER_COOKIE, SESSION_COOKIE
 from credit7_web.wiring import settings
 from state.cabinet import CabinetState
 from state.login import LoginState
@@ -41,20 +45,33 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 
+BROWSER_KEY = "the-browser-that-signed-in-0123456789"
+SAME_SITE = {"sec-fetch-site": "same-origin"}
+
+
 @pytest.fixture
 def client(app_db: Engine) -> Iterator[TestClient]:
     with TestClient(http_app(), follow_redirects=False) as c:
         yield c
 
 
-def ticket_for(engine: Engine, borrower_id: int) -> str:
+def ticket_for(engine: Engine, borrower_id: int, browser: str = BROWSER_KEY) -> str:
     with Session(engine) as s:
-        return sessions.open_session(s, CLOCK, settings(), borrower_id)
+        return sessions.open_session(s, CLOCK, settings(), borrower_id, browser)
 
 
-def claim(client: TestClient, ticket: str, next_path: str | None = None) -> httpx.Response:
+def claim(
+    client: TestClient,
+    ticket: str,
+    next_path: str | None = None,
+    browser: str | None = BROWSER_KEY,
+    site: str | None = "same-origin",
+) -> httpx.Response:
     query = {"ticket": ticket} | ({} if next_path is None else {"next": next_path})
-    return client.get("/auth/claim?" + urlencode(query))
+    headers = {} if site is None else {"sec-fetch-site": site}
+    if browser is not None:
+        headers["cookie"] = f"{BROWSER_COOKIE}={browser}"
+    return client.get("/auth/claim?" + urlencode(query), headers=headers)
 
 
 def session_cookie(response: httpx.Response) -> SimpleCookie:
@@ -205,14 +222,18 @@ def test_claim_takes_only_get(client: TestClient, app_db: Engine) -> None:
 # ----------------------------------------------------------------------------- logout
 
 
-@pytest.mark.parametrize("method", ["GET", "POST"])
+def logout(client: TestClient, cookie: str | None, site: str | None = "same-origin"):
+    headers = {} if site is None else {"sec-fetch-site": site}
+    if cookie is not None:
+        headers["cookie"] = f"{SESSION_COOKIE}={cookie}"
+    return client.post("/auth/logout", headers=headers)
+
+
 def test_logout_revokes_the_session_and_deletes_the_cookie(
-    client: TestClient, app_db: Engine, method: str
+    client: TestClient, app_db: Engine
 ) -> None:
     token = sign_in(app_db, make_borrower(app_db, active=True))
-    response = client.request(
-        method, "/auth/logout", headers={"cookie": f"{SESSION_COOKIE}={token}"}
-    )
+    response = logout(client, token)
     assert response.status_code == 303
     assert response.headers["location"] == "/login"
     morsel = session_cookie(response)[SESSION_COOKIE]
@@ -233,13 +254,35 @@ def test_logout_without_a_live_session_changes_no_row(
 ) -> None:
     token = sign_in(app_db, make_borrower(app_db, active=True))
     before = snapshot(app_db)
-    headers = {} if cookie is None else {"cookie": f"{SESSION_COOKIE}={cookie}"}
-    response = client.get("/auth/logout", headers=headers)
+    response = logout(client, cookie)
     assert response.status_code == 303
     assert session_cookie(response)[SESSION_COOKIE]["max-age"] == "0"
     assert snapshot(app_db) == before
     with Session(app_db) as s:
         assert sessions.resolve(s, CLOCK, settings(), token) is not None
+
+
+@pytest.mark.parametrize("site", [None, "cross-site", "same-site", "none"])
+def test_a_logout_not_from_this_site_changes_nothing(
+    client: TestClient, app_db: Engine, site: str | None
+) -> None:
+    """A link or a form on another site: neither the session nor the cookie is touched."""
+    token = sign_in(app_db, make_borrower(app_db, active=True))
+    before = snapshot(app_db)
+    response = logout(client, token, site)
+    assert response.status_code == 403
+    assert "set-cookie" not in response.headers
+    assert snapshot(app_db) == before
+
+
+def test_a_logout_link_does_nothing(client: TestClient, app_db: Engine) -> None:
+    token = sign_in(app_db, make_borrower(app_db, active=True))
+    response = client.get(
+        "/auth/logout", headers=SAME_SITE | {"cookie": f"{SESSION_COOKIE}={token}"}
+    )
+    assert response.status_code == 405
+    assert "set-cookie" not in response.headers
+    assert session_rows(app_db)[0].revoked_at is None
 
 
 # ----------------------------------------------------------------------------- end to end
@@ -256,7 +299,7 @@ async def test_sign_up_claim_and_cabinet_sign_out_end_to_end(
         RegisterState, "submit_password", form=form(password=PASSWORD, password2=PASSWORD)
     )
     ticket, next_path = claim_link(events)
-    response = claim(client, ticket, next_path)
+    response = claim(client, ticket, next_path, browser=browser.key)
     assert response.headers["location"] == "/register/questionnaire"
     token = session_cookie(response)[SESSION_COOKIE].value
     assert token not in browser.sent_text()
@@ -264,10 +307,9 @@ async def test_sign_up_claim_and_cabinet_sign_out_end_to_end(
     browser.at("/cabinet").with_cookie(token)
     events = await browser.send(CabinetState, "load")
     assert [e.payload["path"] for e in events] == ["/register/questionnaire"]
-    await browser.send(CabinetState, "logout")
-    assert session_rows(app_db)[0].revoked_at is not None
-    response = client.get("/auth/logout", headers={"cookie": f"{SESSION_COOKIE}={token}"})
+    response = logout(client, token)
     assert session_cookie(response)[SESSION_COOKIE]["max-age"] == "0"
+    assert session_rows(app_db)[0].revoked_at is not None
 
     browser.at("/login", "next=%2Fcabinet")
     events = await browser.send(LoginState, "submit", form=form(phone=PHONE, password=PASSWORD))

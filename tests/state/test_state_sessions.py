@@ -214,9 +214,8 @@ async def test_the_session_token_never_reaches_the_frontend(
     token = sign_in(app_db, make_borrower(app_db, active=True))
     browser.at("/cabinet").with_cookie(token)
     await browser.send(CabinetState, "load")
-    await browser.send(CabinetState, "logout")
     sent = browser.sent_text()
     assert browser.deltas
     assert token not in sent
     assert hashing.token_hash(token) not in sent
-    assert browser.state(CabinetState).router.headers.cookie == f"{SESSION_COOKIE}={token}"
+    assert f"{SESSION_COOKIE}={token}" in browser.state(CabinetState).router.headers.cookie

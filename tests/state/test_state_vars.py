@@ -39,7 +39,7 @@ from tests.state.harness import PHONE, Browser, form, sms_code
 
 CONSOLE = {"who", "role_title", "sections"}  # the console's frame, on every console page
 FRONTEND: dict[type[BaseState], set[str]] = {
-    LoginState: {"errors", "answered", "notice"},
+    LoginState: {"errors", "answered", "notice", "unlock", "phone_display", "resend_timer"},
     RegisterState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
@@ -79,14 +79,14 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     RestoreState: {"errors", "answered", "sent", "passport_ready", "selfie_ready"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
-    LoginState: set(),
+    LoginState: {"_phone"},
     RegisterState: {"_phone", "_confirmed_at", "_consent_at", "_requested"},
     RecoverState: {"_phone", "_confirmed_at"},
-    QuestionnaireState: set(),
-    CabinetState: set(),
-    RepayState: {"_key", "_amount_kop", "_bound"},
+    QuestionnaireState: {"_owner"},
+    CabinetState: {"_owner"},
+    RepayState: {"_key", "_amount_kop", "_bound", "_owner"},
     QuickPayState: {"_loan_id", "_key"},
-    ApplyState: set(),
+    ApplyState: {"_owner"},
     BusinessDateState: set(),
     CalculatorState: set(),
     SmsOutboxState: set(),
@@ -98,17 +98,17 @@ BACKEND: dict[type[BaseState], set[str]] = {
     DeletionQueueState: set(),
     RestorationQueueState: set(),
     GosuslugiState: set(),
-    ProfileState: {"_new_phone"},
+    ProfileState: {"_new_phone", "_owner"},
     RestoreState: {"_passport", "_selfie"},
 }
 HANDLERS: dict[type[BaseState], set[str]] = {
-    LoginState: {"load", "submit"},
+    LoginState: {"load", "submit", "send_unlock_code", "submit_unlock"},
     RegisterState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
     | {"change_phone"},
     RecoverState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
     | {"change_phone"},
     QuestionnaireState: {"load", "save_field", "set_same_address", "back", "submit"},
-    CabinetState: {"load", "logout"},
+    CabinetState: {"load"},
     RepayState: {"load", "submit", "confirm", "change"},
     QuickPayState: {"load", "find", "pay", "again"},
     ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}

@@ -35,10 +35,10 @@ def test_open_stores_only_the_ticket_hash(
     db: Session, engine: Engine, clock: FixedClock, settings: Settings, borrower: Borrower
 ) -> None:
     assert borrower.id is not None
-    ticket = sessions.open_session(db, clock, settings, borrower.id)
+    ticket = sessions.open_session(db, clock, settings, borrower.id, "browser-key")
     [row] = rows(engine)
     assert row.borrower_id == borrower.id
-    assert row.ticket_hash == hashing.token_hash(ticket)
+    assert row.ticket_hash == hashing.token_hash(f"{ticket}.browser-key")  # bound to the browser
     assert row.token_hash is None
     assert row.created_at == row.last_seen_at == clock.now()
     assert row.expires_at == clock.now() + timedelta(hours=12)
