@@ -5,8 +5,8 @@
 // from credit7_web/tariff.py; tests/unit/test_pricing_js.py and tests/e2e/test_calculator.py
 // hold every amount and term equal to the domain's, byte for byte.
 //
-// Integer arithmetic in BigInt: kopecks and thousandths of a percent, rounded half-up as the
-// domain rounds, never a float.
+// Integer arithmetic in BigInt: kopecks (interest rounded down, as the domain accrues it) and
+// thousandths of a percent (ПСК rounded half-up), never a float.
 
 const NBSP = "\u00a0";
 
@@ -50,9 +50,9 @@ export function quote(amountRub, termDays, rule) {
   const principal = BigInt(Math.round(Number(amountRub))) * BigInt(rule.kopecksPerRuble);
   const days = BigInt(Math.round(Number(termDays)));
   const year = BigInt(rule.daysInYear);
-  const daily = halfUp(principal * BigInt(rule.rate[0]), BigInt(rule.rate[1]));
   const cap = (principal * BigInt(rule.cap[0])) / BigInt(rule.cap[1]);
-  const accrued = daily * days;
+  // exact over the term, rounded down once (the domain's stretch_kop)
+  const accrued = (principal * BigInt(rule.rate[0]) * days) / BigInt(rule.rate[1]);
   const interest = accrued < cap ? accrued : cap;
   const standard = principal + interest;
   const own = rule.promo ? 0n : interest;

@@ -34,6 +34,14 @@ def moscow_date(instant_utc: datetime) -> date:
     return to_moscow(instant_utc).date()
 
 
+def business_now(clock: Clock) -> datetime:
+    """The instant on the business calendar: `now()` moved by as many days as the business date
+    is ahead of the real one (none outside the sandbox). Business waits measured in hours, like
+    the cooling-off before a payout, follow the sandbox clock with it."""
+    ahead = clock.today() - moscow_date(clock.now())
+    return clock.now() + timedelta(days=ahead.days)
+
+
 class SystemClock:
     """Wall-clock time; `shift_days` moves only the business date (sandbox)."""
 

@@ -44,10 +44,20 @@ PSK_CAP_PERCENT = Decimal("292")
 PDN_THRESHOLD = 10_000 * KOPECKS_PER_RUBLE
 PDN_CAP = Fraction(50, 100)
 
-# Prolongation moves the due date this many days past the current due date.
+# Prolongation moves the due date this many days past the later of the current due date and the
+# prolongation day; it is offered from some days before the due date until some days past it, a
+# few times per loan (SRO base standard), and never once the charges have reached the cap.
 PROLONGATION_DAYS = 30
+PROLONGATION_FROM_DAYS_BEFORE_DUE = 3
+PROLONGATION_UNTIL_DAYS_OVERDUE = 60
+MAX_PROLONGATIONS = 5
 # The smallest payment: 100 ₽, or the whole debt when it is less.
 MIN_PAYMENT = 100 * KOPECKS_PER_RUBLE
+
+# Cooling-off (353-FZ since 01.09.2025): a loan this large is paid out no sooner than this after
+# signing; until then the borrower may cancel it at no cost.
+COOLING_OFF_FROM = 50_000 * KOPECKS_PER_RUBLE
+COOLING_OFF_HOURS = 4
 MAX_OPEN_LOANS = 1
 
 # Since 01.10.2026: no loan above 200 % ПСК to someone with two unpaid loans above 200 % ПСК.

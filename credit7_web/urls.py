@@ -14,6 +14,7 @@ QUESTIONNAIRE = "/register/questionnaire"
 LOGIN = "/login"
 RECOVER = "/recover"
 CABINET = "/cabinet"
+PROLONG = "/cabinet/prolong"
 APPLY = "/apply"
 PROFILE = "/profile"
 PAY = "/pay"  # quick pay, no sign-in
@@ -51,7 +52,7 @@ GOSUSLUGI_START = "/gosuslugi/start"
 GOSUSLUGI_CALLBACK = "/gosuslugi/callback"
 
 # Pages a borrower may be sent on to after signing in: `next` names one of these or nothing.
-AFTER_SIGN_IN = frozenset({CABINET, APPLY, QUESTIONNAIRE, PROFILE, REPAY})
+AFTER_SIGN_IN = frozenset({CABINET, PROLONG, APPLY, QUESTIONNAIRE, PROFILE, REPAY})
 NEXT_MAX = 200
 
 

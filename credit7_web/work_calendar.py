@@ -55,3 +55,11 @@ def is_working_day(day: date) -> bool:
     if days_off is None:
         days_off = _statutory_days_off(day.year)
     return day not in days_off
+
+
+def working_days_after(day: date, count: int) -> date:
+    """The `count`-th working day after `day` (a refund due "within 7 working days")."""
+    while count > 0:
+        day += timedelta(days=1)
+        count -= is_working_day(day)
+    return day

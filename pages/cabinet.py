@@ -5,17 +5,20 @@ from __future__ import annotations
 import reflex as rx
 
 from credit7_web import urls
-from pages.components import card, link_button, page, payment_note, refusal, sign_out
+from pages.components import (
+    NOT_READY,
+    card,
+    form_error,
+    link_button,
+    page,
+    payment_note,
+    refusal,
+    sends,
+    sign_out,
+    value_row,
+    waiting,
+)
 from state.cabinet import CabinetState as S
-
-
-def _row(label: str, value: rx.Var, test_id: str, strong: bool = False) -> rx.Component:
-    return rx.hstack(
-        rx.text(label, color_scheme="gray"),
-        rx.spacer(),
-        rx.text(value, weight="bold" if strong else "regular", data_testid=test_id),
-        width="100%",
-    )
 
 
 def _loan() -> rx.Component:
@@ -40,15 +43,15 @@ def _loan() -> rx.Component:
             color_scheme="gray",
         ),
         rx.text(loan.total, size="8", weight="bold", data_testid="debt-total"),
-        _row("Основной долг", loan.principal, "debt-principal"),
-        _row("Проценты", loan.interest, "debt-interest"),
-        _row("Неустойка", loan.penalty, "debt-penalty"),
+        value_row("Основной долг", loan.principal, "debt-principal"),
+        value_row("Проценты", loan.interest, "debt-interest"),
+        value_row("Неустойка", loan.penalty, "debt-penalty"),
         rx.cond(
             loan.services_due != "",
-            _row("Доп. услуги", loan.services_due, "debt-services"),
+            value_row("Доп. услуги", loan.services_due, "debt-services"),
         ),
         rx.divider(),
-        _row("Дата платежа", loan.due, "next-payment-date", strong=True),
+        value_row("Дата платежа", loan.due, "next-payment-date", strong=True),
         rx.text(
             loan.days,
             color_scheme=rx.cond(loan.overdue, "red", "gray"),
@@ -61,9 +64,44 @@ def _loan() -> rx.Component:
                 icon="badge_percent",
             ),
         ),
-        _row("ПСК по договору", loan.psk, "loan-psk"),
-        rx.cond(loan.services != "", _row("Выбранные услуги", loan.services, "loan-services")),
+        value_row("ПСК по договору", loan.psk, "loan-psk"),
+        rx.cond(loan.services != "", value_row("Выбранные услуги", loan.services, "loan-services")),
+        rx.foreach(S.services_bought, _service),
+        form_error(S.errors),
         link_button("Погасить", urls.REPAY, size="3", data_testid="repay"),
+        rx.cond(
+            loan.can_prolong,
+            link_button("Продлить", urls.PROLONG, variant="outline", data_testid="prolong-link"),
+        ),
+    )
+
+
+def _service(service: rx.Var) -> rx.Component:
+    """A bought service: its price, where its refusal stands, and the button while allowed."""
+    return rx.vstack(
+        rx.hstack(
+            rx.text(service.title),
+            rx.spacer(),
+            rx.text(service.price),
+            width="100%",
+        ),
+        rx.text(service.note, size="2", color_scheme="gray", data_testid="service-note"),
+        rx.cond(
+            service.can_refuse,
+            rx.button(
+                "Отказаться от услуги",
+                type="button",
+                variant="outline",
+                on_click=sends(S, S.refuse_service(service.code, S.answered)),
+                loading=waiting(S),
+                disabled=NOT_READY | waiting(S),
+                aria_label="Отказаться от услуги «" + service.title + "»",
+                data_testid="refuse-service",
+            ),
+        ),
+        width="100%",
+        spacing="1",
+        data_testid="service",
     )
 
 
@@ -168,11 +206,41 @@ def _empty() -> rx.Component:
             ),
         ),
         rx.cond(
-            S.reapply == "",
-            link_button(
-                rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"), urls.APPLY, size="3"
+            S.money_at != "",
+            _cooling_off(),
+            rx.cond(
+                S.reapply == "",
+                link_button(
+                    rx.cond(S.pending != "", "Перейти к заявке", "Оформить заём"),
+                    urls.APPLY,
+                    size="3",
+                ),
             ),
         ),
+    )
+
+
+def _cooling_off() -> rx.Component:
+    """A signed loan waiting out its 4 hours: when the money comes, and the way out."""
+    return rx.vstack(
+        rx.text(
+            "Деньги поступят на карту не раньше ",
+            rx.text.strong(S.money_at, data_testid="money-at"),
+            " (время московское).",
+        ),
+        form_error(S.errors),
+        rx.button(
+            "Отказаться от займа",
+            type="button",
+            size="3",
+            color_scheme="red",
+            variant="outline",
+            on_click=sends(S, S.cancel_loan(S.answered)),
+            loading=waiting(S),
+            disabled=NOT_READY | waiting(S),
+            data_testid="cancel-loan",
+        ),
+        width="100%",
     )
 
 

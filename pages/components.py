@@ -86,6 +86,16 @@ def page(
     )
 
 
+def value_row(label: str, value: rx.Var, test_id: str, strong: bool = False) -> rx.Component:
+    """A label on the left, its value on the right: one line of a summary card."""
+    return rx.hstack(
+        rx.text(label, color_scheme="gray"),
+        rx.spacer(),
+        rx.text(value, weight="bold" if strong else "regular", data_testid=test_id),
+        width="100%",
+    )
+
+
 def card(*children: rx.Component, **props) -> rx.Component:
     return rx.card(rx.vstack(*children, spacing="3", width="100%"), width="100%", **props)
 

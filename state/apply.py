@@ -19,9 +19,9 @@ from credit7_web.lending.models import ApplicationStatus, LoanApplication
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_card, format_date
 from state.caller import Caller, PersonalState, borrower_of, go_to, query_param, signed_in
-from state.forms import FormMixin, answers, text
+from state.forms import answers, text
 from state.off_loop import off_loop
-from state.phone_code import NEW_CODE_SENT, ResendTimer
+from state.phone_code import SignatureCodeMixin
 
 REFUSED = ApplicationStatus.REFUSED
 RUB = tariff.KOPECKS_PER_RUBLE
@@ -74,7 +74,7 @@ def _figures(quote: pricing.Quote) -> dict[str, Any]:
     }
 
 
-class ApplyState(FormMixin, PersonalState, rx.State):
+class ApplyState(SignatureCodeMixin, PersonalState, rx.State):
     stage: str = LOADING
     has_photo: bool = False
     photo_url: str = ""
@@ -98,8 +98,6 @@ class ApplyState(FormMixin, PersonalState, rx.State):
     reapply: str = ""
     offer: OfferView = OfferView()
     signature_requested: bool = False
-    resend_timer: ResendTimer = ResendTimer()
-    notice: str = ""  # news about the signing code that is not an error
 
     @rx.event
     @signed_in
@@ -309,24 +307,17 @@ class ApplyState(FormMixin, PersonalState, rx.State):
     @signed_in
     def send_code(self, me: Caller, answered: Any = None):
         """The first code, or a new one: «Отправить код ещё раз» never submits the signing form."""
-        again = self.signature_requested
-        try:
-            signing.send_sign_code(
-                me.db, me.clock, me.settings, me.sms, me.id, self.offer.loan_id or None
-            )
-        except Refusal as error:
-            if again and "phone" in error.errors:  # too early for a new code: not an error
-                self.notice = error.errors["phone"]
-            else:
-                self._fail(error)
-                return
-        else:
-            self._ok()
-            self.notice = NEW_CODE_SENT if again else ""
-        self.signature_requested = True
         assert me.borrower is not None  # noqa: S101  (signed_in)
-        wait = otp.resend_wait_seconds(me.db, me.clock, me.borrower.phone, otp.SIGN)
-        self.resend_timer = ResendTimer(wait=wait, sent=self.resend_timer.sent + 1)
+        sent = self._send_signature_code(
+            me,
+            me.borrower.phone,
+            otp.SIGN,
+            lambda: signing.send_sign_code(
+                me.db, me.clock, me.settings, me.sms, me.id, self.offer.loan_id or None
+            ),
+            again=self.signature_requested,
+        )
+        self.signature_requested = self.signature_requested or sent
 
     @rx.event
     @answers

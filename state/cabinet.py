@@ -10,22 +10,27 @@ from typing import Any
 import reflex as rx
 
 from credit7_web import urls
-from credit7_web.clock import moscow_date
+from credit7_web.clock import moscow_date, to_moscow
 from credit7_web.documents.models import Document
+from credit7_web.errors import Refusal
 from credit7_web.identity.models import BorrowerStatus
 from credit7_web.ledger.models import LedgerTransaction
-from credit7_web.lending import pricing
+from credit7_web.lending import pricing, signing
 from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
+from credit7_web.servicing import services
 from credit7_web.servicing.dashboard import Dashboard, RunningLoan, current_dashboard
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from state.apply import refusal_texts
 from state.caller import Caller, PersonalState, query_param, signed_in
+from state.forms import FormMixin, answers
 
 PENDING_TEXT = {
     ApplicationStatus.SCORING: "Заявка на рассмотрении",
     LoanStatus.AWAITING_SIGNATURE: "Заём одобрен: подпишите договор",
+    LoanStatus.COOLING_OFF: "Договор подписан. По закону крупный заём выдаётся не раньше чем "
+    "через 4 часа после подписания: до этого от него можно отказаться бесплатно.",
 }
 
 
@@ -45,6 +50,7 @@ class LoanView:
     psk: str = ""
     promo: bool = False
     services: str = ""  # the chosen services' titles, "" when none
+    can_prolong: bool = False  # PRODUCT.md allows «Продлить» today
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,36 @@ class ScheduleView:
     interest: str
     services: str
     total: str
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    """A bought extra service: «Отказаться от услуги» while allowed, else where its refund is."""
+
+    code: str
+    title: str
+    price: str
+    can_refuse: bool
+    note: str
+
+
+def service_views(bought: list[services.Bought]) -> list[ServiceView]:
+    views = []
+    for b in bought:
+        if b.refusal is None:
+            note = (
+                f"Отказаться можно до {format_date(b.refuse_until)} включительно"
+                if b.can_refuse
+                else f"Срок отказа истёк {format_date(b.refuse_until)}"
+            )
+        elif b.refusal.refunded_on is None:
+            note = f"Отказ принят: вернём {rub(b.refusal.refund_kop)} до " + format_date(
+                b.refusal.refund_by
+            )
+        else:
+            note = f"Возвращено {rub(b.refusal.refund_kop)} {format_date(b.refusal.refunded_on)}"
+        views.append(ServiceView(b.code, b.title, rub(b.price_kop), b.can_refuse, note))
+    return views
 
 
 @dataclass(frozen=True)
@@ -135,6 +171,7 @@ def _loan_view(running: RunningLoan, today: str) -> LoanView:
         psk=percent(Decimal(loan.psk_percent)),
         promo=running.promo,
         services=", ".join(s.title for s in pricing.services_of(loan.service_codes)),
+        can_prolong=running.can_prolong,
     )
 
 
@@ -171,11 +208,15 @@ def _shown(view: Dashboard) -> dict[str, Any]:
         ]
         if running
         else [],
+        "money_at": to_moscow(view.disburse_after).strftime("%d.%m.%Y %H:%M")
+        if view.disburse_after
+        else "",
+        "services_bought": service_views(running.services) if running else [],
         "loaded": True,
     }
 
 
-class CabinetState(PersonalState, rx.State):
+class CabinetState(FormMixin, PersonalState, rx.State):
     name: str = ""
     phone: str = ""
     requested: str = ""
@@ -188,6 +229,8 @@ class CabinetState(PersonalState, rx.State):
     operations: list[OperationView] = []
     payment_note: str = ""  # how the payment the borrower came back from ended
     payment_failed: bool = False
+    money_at: str = ""  # a loan in its cooling-off: when the money comes (Moscow time)
+    services_bought: list[ServiceView] = []
     loaded: bool = False
 
     @rx.event
@@ -198,9 +241,42 @@ class CabinetState(PersonalState, rx.State):
         if borrower.status == BorrowerStatus.QUESTIONNAIRE:
             self.reset()
             return rx.redirect(urls.QUESTIONNAIRE)
-        # Only what changed goes to the browser: a reload of the same cabinet sends nothing.
-        view = current_dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None)
+        self._show(
+            current_dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None)
+        )
+        return None
+
+    def _show(self, view: Dashboard) -> None:
+        """Only what changed goes to the browser: a reload of the same cabinet sends nothing."""
         for name, value in _shown(view).items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
-        return None
+
+    @rx.event
+    @answers
+    @signed_in
+    def cancel_loan(self, me: Caller, answered: Any = None):
+        """«Отказаться от займа» during the cooling-off: at no cost, nothing was paid out."""
+        try:
+            signing.cancel(me.db, me.clock, me.id)
+        except Refusal as error:
+            self._fail(error)
+            return
+        self._ok()
+        assert me.borrower is not None  # noqa: S101  (signed_in)
+        self._show(current_dashboard(me.db, me.clock, me.borrower))
+        self.pending = "Вы отказались от займа. Ничего платить не нужно."
+
+    @rx.event
+    @answers
+    @signed_in
+    def refuse_service(self, me: Caller, code: Any = None, answered: Any = None):
+        """«Отказаться от услуги» of the borrower's own running loan (the domain finds it)."""
+        try:
+            services.refuse(me.db, me.clock, me.id, code)
+        except Refusal as error:
+            self._fail(error)
+            return
+        self._ok()
+        assert me.borrower is not None  # noqa: S101  (signed_in)
+        self._show(current_dashboard(me.db, me.clock, me.borrower))

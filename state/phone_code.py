@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,33 @@ class ResendTimer:
 
     wait: int = 0
     sent: int = 0
+
+
+class SignatureCodeMixin(FormMixin, rx.State, mixin=True):
+    """A signed-in borrower's code that signs a document (a contract, an additional agreement):
+    the first one, or again from «Отправить код ещё раз», with the countdown to the next."""
+
+    resend_timer: ResendTimer = ResendTimer()
+    notice: str = ""  # news about the code that is not an error: "a new code is on its way"
+
+    def _send_signature_code(
+        self, u: wiring.Unit, phone: str, purpose: str, send: Callable[[], object], again: bool
+    ) -> bool:
+        """Send by `send()`; too early for a new code is news, not an error. False: refused."""
+        try:
+            send()
+        except Refusal as error:
+            if again and "phone" in error.errors:
+                self.notice = error.errors["phone"]
+            else:
+                self._fail(error)
+                return False
+        else:
+            self._ok()
+            self.notice = NEW_CODE_SENT if again else ""
+        wait = otp.resend_wait_seconds(u.db, u.clock, phone, purpose)
+        self.resend_timer = ResendTimer(wait=wait, sent=self.resend_timer.sent + 1)
+        return True
 
 
 class PhoneCodeMixin(FormMixin, rx.State, mixin=True):

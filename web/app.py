@@ -27,6 +27,7 @@ from pages.operator import (
 )
 from pages.operator_queues import deletion_queue, restoration_queue
 from pages.profile import profile
+from pages.prolong import prolong
 from pages.questionnaire import questionnaire
 from pages.quick_pay import quick_pay
 from pages.repay import repay
@@ -45,6 +46,7 @@ from state.operator_login import OperatorLoginState
 from state.operator_restorations import RestorationQueueState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
+from state.prolong import ProlongState
 from state.questionnaire import QuestionnaireState
 from state.quick_pay import QuickPayState
 from state.recover import RecoverState
@@ -157,6 +159,9 @@ def build(settings: Settings) -> rx.App:
     )
     app.add_page(
         cabinet, route=urls.CABINET, title="Личный кабинет — Credit7", on_load=CabinetState.load
+    )
+    app.add_page(
+        prolong, route=urls.PROLONG, title="Продление займа — Credit7", on_load=ProlongState.load
     )
     app.add_page(apply, route=urls.APPLY, title="Заявка на заём — Credit7", on_load=ApplyState.load)
     app.add_page(profile, route=urls.PROFILE, title="Профиль — Credit7", on_load=ProfileState.load)

@@ -19,9 +19,9 @@ from datetime import timedelta
 from credit7_web import wiring
 from credit7_web.identity import deletion
 from credit7_web.ledger import reconcile
-from credit7_web.lending import applications
+from credit7_web.lending import applications, signing
 from credit7_web.messages import outbox
-from credit7_web.servicing import reminders
+from credit7_web.servicing import reminders, services
 from web.queue import huey
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,18 @@ def delete_due_accounts() -> int:
         return deletion.run_due_deletions(u.db, u.clock, u.settings, u.sms)
 
 
+def disburse_after_cooling_off() -> int:
+    """Pay out the signed loans of 50 000 ₽ and more whose 4 hours have passed."""
+    with wiring.unit() as u:
+        return signing.disburse_due(u.db, u.clock, u.settings, u.acquirer, u.sms)
+
+
+def refund_refused_services() -> int:
+    """Refund the refused extra services (each due within 7 working days)."""
+    with wiring.unit() as u:
+        return services.refund_due(u.db, u.clock, u.settings, u.acquirer)
+
+
 def reconcile_ledger() -> int:
     """Finish payments whose payer never came back, book accruals, and log every difference."""
     with wiring.unit() as u:
@@ -106,6 +118,8 @@ PERIODIC = (Periodic("payment reminders", send_reminders),)
 PERIODIC += (Periodic("account deletions", delete_due_accounts),)
 PERIODIC += (Periodic("lost jobs restarted", restart_lost_jobs, every_minutes=1),)
 PERIODIC += (Periodic("ledger reconciliation", reconcile_ledger),)
+PERIODIC += (Periodic("cooling-off payouts", disburse_after_cooling_off),)
+PERIODIC += (Periodic("service refunds", refund_refused_services),)
 
 
 def main() -> None:

@@ -125,22 +125,21 @@ def _moscow_time(instant_utc: datetime) -> str:
     return to_moscow(instant_utc).strftime("%d.%m.%Y %H:%M:%S") + " (МСК)"
 
 
-class _ContractPdf(FPDF):
-    def __init__(self, data: ContractData) -> None:
+class DocumentPdf(FPDF):
+    """An A4 document in the house style: DejaVu, margins, deterministic bytes, a footer line."""
+
+    def __init__(self, title: str, author: str, created: datetime, footer_text: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.data = data
+        self.footer_text = footer_text
         self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.set_margins(MARGIN, TOP, MARGIN)
         self.set_auto_page_break(auto=True, margin=16)
         self.alias_nb_pages()
         # Deterministic output: the same data make the same bytes, on any machine.
-        if data.signed_at is not None:
-            self.set_creation_date(to_moscow(data.signed_at))
-        else:
-            self.set_creation_date(datetime.combine(data.signing_date, time(), tzinfo=MOSCOW))
-        self.set_title(f"Индивидуальные условия договора займа № {data.number}")
-        self.set_author(data.lender_name)
+        self.set_creation_date(created)
+        self.set_title(title)
+        self.set_author(author)
         self.set_creator("Credit7 Web")
         self.set_producer("Credit7 Web")
         self.set_lang("ru")
@@ -149,15 +148,27 @@ class _ContractPdf(FPDF):
         self.set_y(-12)
         self.set_font("DejaVu", "", 7)
         self.set_text_color(110)
-        state = "подписан АСП" if self.data.signed else "проект, не подписан"
-        self.cell(
-            0,
-            4,
-            f"Индивидуальные условия договора займа № {self.data.number} ({state}) · "
-            f"страница {self.page_no()} из {{nb}}",
-            align="C",
-        )
+        self.cell(0, 4, f"{self.footer_text} · страница {self.page_no()} из {{nb}}", align="C")
         self.set_text_color(0)
+
+
+def document_date(signed_at: datetime | None, day: date) -> datetime:
+    """A document's creation instant: its signature, or the start of its day in Moscow."""
+    if signed_at is not None:
+        return to_moscow(signed_at)
+    return datetime.combine(day, time(), tzinfo=MOSCOW)
+
+
+class _ContractPdf(DocumentPdf):
+    def __init__(self, data: ContractData) -> None:
+        state = "подписан АСП" if data.signed else "проект, не подписан"
+        super().__init__(
+            f"Индивидуальные условия договора займа № {data.number}",
+            data.lender_name,
+            document_date(data.signed_at, data.signing_date),
+            f"Индивидуальные условия договора займа № {data.number} ({state})",
+        )
+        self.data = data
 
 
 def _fit_size(pdf: FPDF, text: str, width: float, size: float, style: str = "B") -> float:
@@ -170,8 +181,8 @@ def _fit_size(pdf: FPDF, text: str, width: float, size: float, style: str = "B")
     return size
 
 
-def _psk_box(pdf: _ContractPdf) -> None:
-    d = pdf.data
+def psk_box(pdf: FPDF, psk_percent: Decimal, psk_kop: int) -> None:
+    """The ПСК in a square frame in the upper right corner of the current page."""
     x = pdf.w - MARGIN - PSK_BOX
     y = TOP
     pdf.set_line_width(0.6)
@@ -181,9 +192,9 @@ def _psk_box(pdf: _ContractPdf) -> None:
     lines: list[tuple[str, str, float, float]] = [  # text, style, size, height
         ("ПОЛНАЯ СТОИМОСТЬ ЗАЙМА", "B", 9.0, 6.0),
         ("в процентах годовых", "", 7.5, 5.0),
-        (f"{percent(d.psk_percent)} годовых", "B", PSK_FIGURE_PT, 8.0),
+        (f"{percent(psk_percent)} годовых", "B", PSK_FIGURE_PT, 8.0),
         ("в денежном выражении", "", 7.5, 5.0),
-        (rub(d.psk_kop), "B", PSK_FIGURE_PT, 8.0),
+        (rub(psk_kop), "B", PSK_FIGURE_PT, 8.0),
     ]
     total = sum(h for *_, h in lines) + 2 * 3.0
     pdf.set_y(y + (PSK_BOX - total) / 2)
@@ -317,8 +328,9 @@ def _conditions(d: ContractData) -> list[tuple[str, str]]:
             "Продление (пролонгация)",
             f"По заявлению Заемщика при уплате процентов и неустойки, начисленных на дату "
             f"продления: дата возврата переносится на {tariff.PROLONGATION_DAYS} дней после "
-            f"текущей, оформляется дополнительное соглашение с новым графиком. Неуплаченные "
-            f"проценты к сумме займа не прибавляются.",
+            f"текущей даты возврата (или дня продления, если он позже), оформляется "
+            f"дополнительное соглашение с новым графиком. Неуплаченные проценты к сумме займа "
+            f"не прибавляются.",
         ),
         (
             "Ответственность Заемщика за ненадлежащее исполнение договора",
@@ -349,14 +361,15 @@ def _conditions(d: ContractData) -> list[tuple[str, str]]:
     ]
 
 
-def _section(pdf: FPDF, title: str) -> None:
+def section(pdf: FPDF, title: str) -> None:
     pdf.ln(4)
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", BODY_PT)
 
 
-def _table_of_conditions(pdf: _ContractPdf) -> None:
+def table_of_conditions(pdf: FPDF, conditions: list[tuple[str, str]]) -> None:
+    """The numbered table «№ · Условие · Содержание условия»."""
     pdf.set_font("DejaVu", "", BODY_PT)
     heading = FontFace(emphasis="BOLD", fill_color=GREY)
     with pdf.table(
@@ -369,21 +382,23 @@ def _table_of_conditions(pdf: _ContractPdf) -> None:
         headings_style=heading,
     ) as table:
         table.row(["№", "Условие", "Содержание условия"])
-        for number, (name, value) in enumerate(_conditions(pdf.data), start=1):
+        for number, (name, value) in enumerate(conditions, start=1):
             table.row([str(number), name, value])
 
 
-def _schedule(pdf: _ContractPdf) -> None:
-    d = pdf.data
-    _section(pdf, "График платежей")
+def schedule_table(
+    pdf: FPDF, due: date, principal_kop: int, interest_kop: int, services_kop: int, total_kop: int
+) -> None:
+    """«График платежей»: the one bullet payment, services as a column only when repaid in it."""
+    section(pdf, "График платежей")
     heading = FontFace(emphasis="BOLD", fill_color=GREY)
     head = ["Дата платежа", "Основной долг", "Проценты"]
-    row = [format_date(d.due_date), rub(d.amount_kop), rub(d.interest_kop)]
-    if _services_in_payment(d):
+    row = [format_date(due), rub(principal_kop), rub(interest_kop)]
+    if services_kop:
         head.append("Дополнительные услуги")
-        row.append(rub(d.services_kop))
+        row.append(rub(services_kop))
     head.append("Сумма платежа")
-    row.append(rub(d.total_kop))
+    row.append(rub(total_kop))
     with pdf.table(
         col_widths=tuple(1 for _ in head),
         width=pdf.epw,
@@ -394,6 +409,12 @@ def _schedule(pdf: _ContractPdf) -> None:
     ) as table:
         table.row(head)
         table.row(row)
+
+
+def _schedule(pdf: _ContractPdf) -> None:
+    d = pdf.data
+    services = d.services_kop if _services_in_payment(d) else 0
+    schedule_table(pdf, d.due_date, d.amount_kop, d.interest_kop, services, d.total_kop)
     if d.promo:
         pdf.ln(1)
         pdf.multi_cell(
@@ -408,7 +429,7 @@ def _schedule(pdf: _ContractPdf) -> None:
 
 def _parties(pdf: _ContractPdf) -> None:
     d = pdf.data
-    _section(pdf, "Стороны")
+    section(pdf, "Стороны")
     borrower = [
         ("ФИО", d.full_name),
         ("Дата рождения", format_date(d.birth_date)),
@@ -445,7 +466,7 @@ def _parties(pdf: _ContractPdf) -> None:
 
 def _signature(pdf: _ContractPdf) -> None:
     d = pdf.data
-    _section(pdf, "Подписание")
+    section(pdf, "Подписание")
     if d.signed_at is not None:
         phone = _phone(d.signed_phone or d.phone)
         code = f" {d.signature_code}" if d.signature_code else ""
@@ -480,10 +501,10 @@ def contract_pdf(data: ContractData) -> bytes:
     """The individual conditions: the draft, or with `signed_at` the signed copy."""
     pdf = _ContractPdf(data)
     pdf.add_page()
-    _psk_box(pdf)
+    psk_box(pdf, data.psk_percent, data.psk_kop)
     _header(pdf)
     pdf.set_y(max(pdf.get_y(), TOP + PSK_BOX) + 5)
-    _table_of_conditions(pdf)
+    table_of_conditions(pdf, _conditions(data))
     _schedule(pdf)
     _parties(pdf)
     _signature(pdf)

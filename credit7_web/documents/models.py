@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 class DocumentKind(StrEnum):
     CONTRACT_DRAFT = "contract_draft"  # individual conditions offered, not yet signed
     CONTRACT = "contract"  # individual conditions, signed
+    PROLONGATION = "prolongation"  # «Дополнительное соглашение № N», signed
     CLOSING = "closing"  # «Справка о погашении»: the loan is paid off
 
 

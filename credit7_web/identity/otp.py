@@ -24,6 +24,7 @@ REGISTER = "register"
 RECOVER = "recover"
 SIGN = "sign"
 PAY = "pay"  # a cabinet payment, confirmed before the acquirer is asked
+PROLONG = "prolong"  # the additional agreement of a prolongation, signed before it is paid
 GOSUSLUGI = "gosuslugi"  # the phone Gosuslugi gave, confirmed before the account is made
 PHONE_CHANGE = "phone_change"  # the new phone of a signed-in borrower
 UNLOCK = "unlock"  # the owner lifts the lockout of their phone (wrong passwords by anyone)

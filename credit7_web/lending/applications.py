@@ -30,7 +30,7 @@ from credit7_web.messages import texts
 from credit7_web.money import rub
 from credit7_web.settings import Settings
 
-OPEN_LOAN = (LoanStatus.AWAITING_SIGNATURE, LoanStatus.ACTIVE)
+OPEN_LOAN = (LoanStatus.AWAITING_SIGNATURE, LoanStatus.COOLING_OFF, LoanStatus.ACTIVE)
 ONE_AT_A_TIME = "У вас уже есть заявка или заём: новый можно оформить после."
 
 

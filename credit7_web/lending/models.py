@@ -98,11 +98,16 @@ class LoanApplication(SQLModel, table=True):
 
 class LoanStatus(StrEnum):
     AWAITING_SIGNATURE = "awaiting_signature"
+    COOLING_OFF = "cooling_off"  # signed, waits out the cooling-off before the payout
     ACTIVE = "active"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # refused by the borrower during the cooling-off, at no cost
 
 
-OPEN_LOAN_WHERE = f"status IN ('{LoanStatus.AWAITING_SIGNATURE}', '{LoanStatus.ACTIVE}')"
+OPEN_LOAN_WHERE = (
+    f"status IN ('{LoanStatus.AWAITING_SIGNATURE}', '{LoanStatus.COOLING_OFF}', "
+    f"'{LoanStatus.ACTIVE}')"
+)
 
 
 class Loan(SQLModel, table=True):
@@ -137,6 +142,8 @@ class Loan(SQLModel, table=True):
     due_date: date | None = None
     original_due_date: date | None = None
     signed_at: NaiveDatetime | None = None
+    # Cooling-off: no payout before this business instant (clock.business_now, naive UTC).
+    disburse_after: NaiveDatetime | None = None
     signed_phone: str | None = Field(default=None, max_length=10)
     signature_code_hash: str | None = Field(default=None, max_length=64)
     closed_at: NaiveDatetime | None = None

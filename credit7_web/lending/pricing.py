@@ -1,7 +1,8 @@
 """What a loan costs: interest, total, ПСК, and the calculator table the landing page ships.
 
-Interest is simple, on the principal, rounded half-up to kopecks per day and summed, so the
-figure shown is the figure that will be accrued day by day; charges stop at the 100 % cap.
+Interest is simple, on the principal, computed exactly over the term (one stretch of days with an
+unchanged base) and rounded down to a kopeck, as `servicing.debt` accrues it; charges stop at the
+100 % cap.
 """
 
 from __future__ import annotations
@@ -56,9 +57,12 @@ def services_of(codes: object) -> tuple[tariff.ExtraService, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
-def daily_interest_kop(principal_kop: int, rate: Fraction = tariff.DAILY_RATE) -> int:
-    """One day's interest on the principal, rounded half-up to a kopeck."""
-    return round_half_up(principal_kop * rate)
+def stretch_kop(base_kop: int, rate: Fraction, days: int) -> int:
+    """A charge over `days` days with an unchanged base and daily rate: exact, rounded down.
+
+    Rounding down per stretch, never per day, keeps every charge at or below its legal rate.
+    """
+    return base_kop * rate.numerator * days // rate.denominator
 
 
 def charges_cap_kop(principal_kop: int) -> int:
@@ -67,8 +71,8 @@ def charges_cap_kop(principal_kop: int) -> int:
 
 
 def interest_kop(principal_kop: int, days: int, other_charges_kop: int = 0) -> int:
-    """Interest for `days` days, each day rounded, stopped where all charges reach the cap."""
-    accrued = sum(daily_interest_kop(principal_kop) for _ in range(days))
+    """Interest for `days` days, rounded down once, stopped where all charges reach the cap."""
+    accrued = stretch_kop(principal_kop, tariff.DAILY_RATE, days)
     room = max(charges_cap_kop(principal_kop) - other_charges_kop, 0)
     return min(accrued, room)
 

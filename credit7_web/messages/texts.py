@@ -119,6 +119,24 @@ def payment_receipt(contract: str, amount: str, left: str, closed: bool) -> str:
     return f"Credit7: получен платёж {amount} по договору № {contract}. {rest}"
 
 
+def loan_paid_out(contract: str, amount: str) -> str:
+    """The cooling-off is over: the money of a signed contract is on its way."""
+    return f"Credit7: {amount} по договору № {contract} отправлены на вашу карту."
+
+
+def prolong_code(code: str, contract: str, agreement: int, due: str, amount: str) -> str:
+    return (
+        f"Credit7: код {code} — продление займа № {contract} до {due}, к оплате {amount}. "
+        f"Вводя код, вы подписываете дополнительное соглашение № {agreement}. "
+        "Никому его не сообщайте."
+    )
+
+
+def prolonged(contract: str, amount: str, due: str) -> str:
+    """The receipt of a prolongation paid (or free, for a first loan before its due date)."""
+    return f"Credit7: заём № {contract} продлён до {due}, оплачено {amount}."
+
+
 # ----------------------------------------------------------------------------- loan reminders
 # `amount` is formatted by money.rub, dates as dd.mm.yyyy (russian.format_date).
 

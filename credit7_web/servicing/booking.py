@@ -97,7 +97,7 @@ def book_payment(
     if done is None:
         accrue(db, clock, loan)
     today = clock.today()
-    terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
+    terms = debt.terms_for(db, loan)
     paid = debt.payments_of(db, loan.id)
     if done is not None:
         excess = -sum(

@@ -5,8 +5,8 @@ business date."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import cache, lru_cache
 from weakref import WeakKeyDictionary
 
@@ -22,18 +22,21 @@ from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import applications
 from credit7_web.lending.applications import OPEN_LOAN
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
-from credit7_web.servicing import debt, payments
-from credit7_web.servicing.models import PaymentAttempt
+from credit7_web.servicing import debt, payments, prolongation, services
+from credit7_web.servicing.models import PaymentAttempt, Prolongation, ServiceRefusal
 
 
 @dataclass(frozen=True)
 class RunningLoan:
-    """A disbursed loan on the business date: its debt, schedule and whether the promo holds."""
+    """A disbursed loan on the business date: its debt, schedule, whether the promo holds and
+    whether PRODUCT.md allows prolonging it today."""
 
     loan: Loan
     debt: debt.Debt
     schedule: list[debt.ScheduleRow]
     promo: bool
+    can_prolong: bool = False
+    services: list[services.Bought] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class Dashboard:
     documents: list[Document]  # a draft contract only until its signed copy is issued
     operations: list[LedgerTransaction]
     payment: PaymentAttempt | None = None  # the payment the borrower just came back from
+    disburse_after: datetime | None = None  # a signed loan in its cooling-off: paid out then
+
+
+COOLING_OFF = LoanStatus.COOLING_OFF
 
 
 def dashboard(
@@ -63,15 +70,16 @@ def dashboard(
     )
     if application and application.status == ApplicationStatus.SCORING:
         awaiting = ApplicationStatus.SCORING
-    elif loan is not None and loan.status == LoanStatus.AWAITING_SIGNATURE:
-        awaiting = LoanStatus.AWAITING_SIGNATURE
+    elif loan is not None and loan.status in (LoanStatus.AWAITING_SIGNATURE, COOLING_OFF):
+        awaiting = LoanStatus(loan.status)
     return Dashboard(
         borrower=borrower,
         profile=db.get(Profile, borrower.id),
         today=today,
         awaiting=awaiting,
-        running=_running(db, loan, today) if loan and loan.status == LoanStatus.ACTIVE else None,
+        running=_running(db, clock, loan) if loan and loan.status == LoanStatus.ACTIVE else None,
         refused=refused if loan is None else None,
+        disburse_after=loan.disburse_after if awaiting == COOLING_OFF and loan else None,
         documents=_current(archive.documents_of(db, borrower.id)),
         operations=book.operations(db, borrower.id),
         payment=payments.own_attempt(db, borrower.id, payment_order) if payment_order else None,
@@ -86,11 +94,19 @@ def _current(documents: list[Document]) -> list[Document]:
     ]
 
 
-def _running(db: Session, loan: Loan, today: date) -> RunningLoan:
-    terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
+def _running(db: Session, clock: Clock, loan: Loan) -> RunningLoan:
+    today = clock.today()
+    terms = debt.terms_for(db, loan)
     payments = tuple(debt.payments_of(db, loan.id))  # type: ignore[arg-type]
     owed, schedule, promo = _position(terms, payments, today)
-    return RunningLoan(loan=loan, debt=owed, schedule=list(schedule), promo=promo)
+    return RunningLoan(
+        loan=loan,
+        debt=owed,
+        schedule=list(schedule),
+        promo=promo,
+        can_prolong=prolongation.refusal(terms, owed) is None,
+        services=services.bought(db, clock, loan),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -98,7 +114,8 @@ def _position(
     terms: debt.Terms, payments: tuple[debt.Payment, ...], today: date
 ) -> tuple[debt.Debt, tuple[debt.ScheduleRow, ...], bool]:
     """The debt, schedule and promo of a loan: a pure computation, the same for a borrower
-    until a payment, a prolongation or the date changes, so each tab's reload reuses it."""
+    until a payment, a prolongation, a refund or the date changes, so each tab's reload reuses
+    it."""
     return (
         debt.debt_on(terms, payments, today),
         tuple(debt.schedule(terms, payments)),  # what is left to pay on the due date
@@ -144,8 +161,10 @@ def current_dashboard(
 def _detach(db: Session, view: Dashboard) -> None:
     """The kept view outlives this session: its rows must not expire with the session's next
     commit (a detached expired row cannot be read)."""
-    loan = view.running.loan if view.running else None
-    for row in (view.profile, view.refused, loan, *view.documents, *view.operations):
+    running = view.running
+    loan = running.loan if running else None
+    refusals = [s.refusal for s in running.services] if running else []
+    for row in (view.profile, view.refused, loan, *refusals, *view.documents, *view.operations):
         if row is not None and row in db:
             db.expunge(row)
 
@@ -153,7 +172,8 @@ def _detach(db: Session, view: Dashboard) -> None:
 @cache
 def _version_query() -> Select:
     """Everything the dashboard is read from that can change, in one row: the newest ledger
-    transaction (a payment, an accrual, a prolongation), the documents, the newest application
+    transaction (a payment, an accrual, a prolongation), the documents, the refused services
+    and their refunds, the prolongations, the newest application
     and its status, the open loan's whole row and the name it greets by. The ledger and the
     documents only grow, so their newest id and count say whether they changed. A new source of
     the dashboard must be added here, or a reload shows it stale."""
@@ -185,6 +205,17 @@ def _version_query() -> Select:
             count(LedgerTransaction, LedgerTransaction.borrower_id == borrower_id),
             newest(Document.id, Document.borrower_id == borrower_id),
             count(Document, Document.borrower_id == borrower_id),
+            count(ServiceRefusal, ServiceRefusal.borrower_id == borrower_id),
+            count(
+                ServiceRefusal,
+                (ServiceRefusal.borrower_id == borrower_id)
+                & col(ServiceRefusal.refunded_at).is_not(None),
+            ),
+            select(func.count())
+            .select_from(Prolongation)
+            .join(Loan, col(Loan.id) == col(Prolongation.loan_id))
+            .where(Loan.borrower_id == borrower_id)
+            .scalar_subquery(),
             latest.c.id,
             latest.c.status,
             *loan.c,

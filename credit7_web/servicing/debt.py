@@ -5,14 +5,23 @@ The core, `debt_on`, works on plain data (`Terms`, `Payment`) so it can be teste
 recomputed from the contract and its payments, day by day, as PRODUCT.md describes:
 
 - day k of the loan is the calendar day start + k (k = 1, 2, …); on the start day nothing accrues;
-- each day accrues simple interest on the outstanding principal at the base rate, rounded half-up
-  to a kopeck (`pricing.daily_interest_kop`), except while the first-loan promo holds;
+- each day accrues simple interest on the outstanding principal at the base rate, except while the
+  first-loan promo holds;
 - the promo holds on days up to the original due date while no prolongation has happened; from the
-  first overdue day or from a prolongation day on, the base rate runs (never retroactively);
-- a prolongation day already lies under the moved due date: it is not overdue, and its interest
-  runs at the base rate (it is "accrued to date" for the prolongation payment made that day);
-- each overdue day (a day after the due date in effect) adds a penalty of
-  round_half_up(outstanding principal × 20 % / 365), and interest keeps running;
+  first overdue day or from the day after a prolongation on, the base rate runs (never
+  retroactively): a promo loan prolonged before its due date pays 0 ₽ of interest that day;
+- each prolongation moves the due date to 30 days after the later of the due date then in effect
+  and the prolongation day; the prolongation day already lies under the moved due date, so it is
+  not overdue (its interest is "accrued to date" for the prolongation payment made that day);
+- each overdue day (a day after the due date in effect) adds a penalty on the outstanding principal
+  at 20 % a year divided by the days of that calendar year (365 or 366); interest keeps running;
+- rounding (PRODUCT.md): interest and penalty are each computed exactly over a *stretch* — a run of
+  consecutive days whose base (principal, rate; for the penalty also overdue and one calendar year)
+  does not change — and the stretch's sum so far is rounded DOWN to a kopeck
+  (`pricing.stretch_kop`); a day's charge is the growth of that rounded sum, so at the end of any
+  day of a stretch the charge is never above its legal rate. A prolongation (a new agreement,
+  its interest to date paid) starts new stretches from the next day, so the new term's interest
+  is never above its rate either;
 - interest + penalties + paid services never exceed 100 % of the principal: the day that reaches
   the cap is cut short (its interest first, then its penalty) and nothing accrues afterwards;
 - the price of extra services the borrower chose is repaid with the loan (a debt of its own,
@@ -37,13 +46,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from credit7_web import tariff
 from credit7_web.ledger import book
 from credit7_web.lending.models import Loan
-from credit7_web.lending.pricing import charges_cap_kop, daily_interest_kop
-from credit7_web.money import round_half_up
+from credit7_web.lending.pricing import charges_cap_kop, stretch_kop
+from credit7_web.servicing.models import Prolongation, ServiceRefusal
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money the borrower paid towards the loan on a business date (positive kopecks)."""
+
+    on: date
+    amount_kop: int
 
 
 @dataclass(frozen=True)
@@ -51,9 +68,8 @@ class Terms:
     """What a contract fixes for debt: amounts in kopecks, dates in the Moscow calendar.
 
     `due` is the due date in effect now (already moved by any prolongations); `original_due` is
-    the due date at signing. `prolongations` are the days prolongations happened, in any order:
-    the n-th one moved the due date to original_due + n × PROLONGATION_DAYS, and the last one to
-    `due`.
+    the due date at signing. `prolongations` are the days prolongations happened, in any order;
+    each moved the due date by PRODUCT.md's rule (`moved_due`), the last one to `due`.
     """
 
     principal_kop: int
@@ -63,14 +79,7 @@ class Terms:
     promo: bool = False
     services_kop: int = 0
     prolongations: tuple[date, ...] = ()
-
-
-@dataclass(frozen=True)
-class Payment:
-    """Money the borrower paid towards the loan on a business date (positive kopecks)."""
-
-    on: date
-    amount_kop: int
+    service_refunds: tuple[Payment, ...] = ()  # refused services' prices given back, by date
 
 
 @dataclass(frozen=True)
@@ -114,23 +123,61 @@ class ScheduleRow:
     services_kop: int = 0
 
 
-def penalty_per_day_kop(principal_kop: int) -> int:
-    """One overdue day's penalty on the overdue principal, rounded half-up to a kopeck."""
-    return round_half_up(principal_kop * tariff.PENALTY_RATE_YEAR / tariff.DAYS_IN_YEAR)
+def days_in_year(day: date) -> int:
+    """365 or 366: the penalty's yearly rate is divided by the days of the day's calendar year."""
+    return (date(day.year + 1, 1, 1) - date(day.year, 1, 1)).days
+
+
+def penalty_rate(day: date) -> Fraction:
+    """The penalty's daily rate on `day`: 20 % a year over the days of that year."""
+    return tariff.PENALTY_RATE_YEAR / days_in_year(day)
+
+
+class Stretch:
+    """One charge accruing over consecutive days with an unchanged base, rounded down as a whole.
+
+    `day_kop` answers one day's charge: the growth of the stretch's rounded-down sum. A new base
+    (principal or rate) starts a new stretch; `stop` ends it (a day with nothing to charge).
+    """
+
+    def __init__(self) -> None:
+        self.base: tuple[int, Fraction, int] | None = None
+        self.days = 0
+        self.charged = 0
+
+    def day_kop(self, principal_kop: int, rate: Fraction, agreement: int = 0) -> int:
+        """`agreement` counts the prolongations before the day: each starts a new stretch."""
+        if self.base != (principal_kop, rate, agreement):
+            self.stop()
+            self.base = (principal_kop, rate, agreement)
+        self.days += 1
+        total = stretch_kop(principal_kop, rate, self.days)
+        charge, self.charged = total - self.charged, total
+        return charge
+
+    def stop(self) -> None:
+        self.base, self.days, self.charged = None, 0, 0
+
+
+def moved_due(due: date, prolongation_day: date) -> date:
+    """A prolongation's new due date: 30 days after the later of the due date and its day."""
+    return max(due, prolongation_day) + timedelta(days=tariff.PROLONGATION_DAYS)
 
 
 def due_in_effect(terms: Terms, day: date) -> date:
     """The due date that holds on `day`: each prolongation on or before it has moved it."""
-    done = sum(1 for p in terms.prolongations if p <= day)
-    if done >= len(terms.prolongations):
-        return terms.due
-    return terms.original_due + timedelta(days=tariff.PROLONGATION_DAYS * done)
+    due = terms.original_due
+    for prolonged in sorted(terms.prolongations):
+        if prolonged <= day:
+            due = moved_due(due, prolonged)
+    return due
 
 
 def promo_on(terms: Terms, day: date) -> bool:
-    """Whether the first-loan promo rate applies to `day`'s interest."""
+    """Whether the first-loan promo rate applies to `day`'s interest: up to the original due
+    date, and never after a prolongation day (the prolongation day itself is still free)."""
     return (
-        terms.promo and day <= terms.original_due and not any(p <= day for p in terms.prolongations)
+        terms.promo and day <= terms.original_due and not any(p < day for p in terms.prolongations)
     )
 
 
@@ -181,6 +228,11 @@ class _Ledger:
         self.interest_accrued += interest
         self.penalty_accrued += penalty
 
+    def refund_service(self, amount: int) -> None:
+        """A refused service's price: no longer owed (what was already paid for it goes back to
+        the card, outside the debt). The cap's room is not given back: charges only fall."""
+        self.services -= min(amount, self.services)
+
     def pay(self, amount: int, overdue_day: bool) -> None:
         """Apply a payment in the order of 353-FZ art. 5 part 20: overdue interest, overdue
         principal, penalty, current interest, current principal, then extra services. For this
@@ -213,27 +265,45 @@ def debt_on(terms: Terms, payments: Iterable[Payment], on: date) -> Debt:
         if payment.on <= on:
             day = max(payment.on, terms.start)
             by_day[day] = by_day.get(day, 0) + payment.amount_kop
+    refunds: dict[date, int] = {}
+    for refund in terms.service_refunds:
+        if refund.on <= on:
+            day = max(refund.on, terms.start)
+            refunds[day] = refunds.get(day, 0) + refund.amount_kop
 
     ledger = _Ledger(terms)
+
+    def settle(day: date, overdue_day: bool) -> None:
+        """The day's payments, then its refused services: a refund never turns a payment
+        already made into an overpayment; it takes off what is still owed for services."""
+        if day in by_day:
+            ledger.pay(by_day[day], overdue_day)
+        if day in refunds:
+            ledger.refund_service(refunds[day])
+
+    interest_stretch, penalty_stretch = Stretch(), Stretch()
     day = terms.start
-    if day in by_day:
-        ledger.pay(by_day[day], overdue_day=False)
+    settle(day, overdue_day=False)
     while day < on and ledger.accruing:
         day += timedelta(days=1)
         overdue_day = day > due_in_effect(terms, day)
         if overdue_day:
             ledger.fall_due()
-        interest = daily_interest_kop(ledger.principal, _rate(terms, day))
-        penalty = penalty_per_day_kop(ledger.principal) if overdue_day else 0
+            penalty = penalty_stretch.day_kop(ledger.principal, penalty_rate(day))
+        else:
+            penalty_stretch.stop()
+            penalty = 0
+        interest = interest_stretch.day_kop(
+            ledger.principal, _rate(terms, day), sum(1 for p in terms.prolongations if p < day)
+        )
         ledger.accrue(interest, penalty, overdue_day)
-        if day in by_day:
-            ledger.pay(by_day[day], overdue_day)
+        settle(day, overdue_day)
     # Nothing accrues any more (paid off or capped): only later payments change the balances.
-    for pay_day in sorted(d for d in by_day if d > day):
-        overdue_day = pay_day > due_in_effect(terms, pay_day)
+    for later in sorted(d for d in by_day.keys() | refunds.keys() if d > day):
+        overdue_day = later > due_in_effect(terms, later)
         if overdue_day:
             ledger.fall_due()
-        ledger.pay(by_day[pay_day], overdue_day)
+        settle(later, overdue_day)
 
     due = due_in_effect(terms, on)
     closed = ledger.total == 0
@@ -285,17 +355,20 @@ def schedule(terms: Terms, payments: Sequence[Payment] = ()) -> list[ScheduleRow
 
 
 def prolongations_of(db: Session, loan: Loan) -> tuple[date, ...]:
-    """The days this loan was prolonged on.
+    """The days this loan was prolonged on, from its stored additional agreements."""
+    if loan.id is None:
+        return ()
+    rows = db.exec(
+        select(Prolongation.business_date)
+        .where(Prolongation.loan_id == loan.id)
+        .order_by(col(Prolongation.number))
+    )
+    return tuple(rows)
 
-    HOOK: prolongations are not recorded yet, so there are none. When they are (a table of
-    additional agreements with a business date), return those dates here; `terms_of` and
-    `loan_debt` pick them up and every caller gets the right promo end and due-date history.
-    """
-    del db, loan
-    return ()
 
-
-def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:
+def terms_of(
+    loan: Loan, prolongations: Sequence[date] = (), refunds: Sequence[Payment] = ()
+) -> Terms:
     """The debt terms of a signed loan; raises ValueError for one not yet disbursed."""
     if loan.start_date is None or loan.due_date is None:
         raise ValueError(f"loan {loan.number} has not been disbursed")
@@ -307,7 +380,26 @@ def terms_of(loan: Loan, prolongations: Sequence[date] = ()) -> Terms:
         promo=loan.first_loan,
         services_kop=loan.services_kop,
         prolongations=tuple(sorted(prolongations)),
+        service_refunds=tuple(refunds),
     )
+
+
+def service_refunds_of(db: Session, loan: Loan) -> tuple[Payment, ...]:
+    """The prices of refused services given back so far, by the date each refund was made."""
+    if loan.id is None:
+        return ()
+    rows = db.exec(
+        select(ServiceRefusal.refunded_on, ServiceRefusal.refund_kop)
+        .where(ServiceRefusal.loan_id == loan.id)
+        .where(col(ServiceRefusal.refunded_on).is_not(None))
+        .order_by(col(ServiceRefusal.id))
+    )
+    return tuple(Payment(on, amount) for on, amount in rows if on is not None)
+
+
+def terms_for(db: Session, loan: Loan) -> Terms:
+    """The debt terms of a signed loan as stored: its prolongations and refused services."""
+    return terms_of(loan, prolongations_of(db, loan), service_refunds_of(db, loan))
 
 
 def payments_of(db: Session, loan_id: int) -> list[Payment]:
@@ -319,5 +411,5 @@ def loan_debt(db: Session, loan: Loan, on: date) -> Debt:
     """The debt of a disbursed loan at the end of business day `on`."""
     if loan.id is None:
         raise ValueError("the loan is not saved")
-    terms = terms_of(loan, prolongations_of(db, loan))
+    terms = terms_for(db, loan)
     return debt_on(terms, payments_of(db, loan.id), on)

@@ -53,3 +53,63 @@ class PaymentAttempt(SQLModel, table=True):
     created_at: NaiveDatetime
     finished_at: NaiveDatetime | None = None
     transaction_id: int | None = Field(default=None, foreign_key="ledger_transaction.id")
+
+
+class Prolongation(SQLModel, table=True):
+    """One prolongation of a loan: «Дополнительное соглашение № number», signed by SMS code.
+
+    The debt on any date follows these rows (`debt.prolongations_of`); a loan is prolonged at
+    most once a day and each number once.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("loan_id", "number"),
+        UniqueConstraint("loan_id", "business_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    loan_id: int = Field(foreign_key="loan.id", index=True)
+    number: int
+    business_date: date  # the prolongation day (Moscow)
+    previous_due: date
+    new_due: date
+    paid_kop: int  # interest and penalty to date, paid for it
+    psk_percent: str = Field(max_length=12)
+    created_at: NaiveDatetime
+    signed_phone: str = Field(max_length=10)
+    signature_code_hash: str = Field(max_length=64)
+
+
+class ServiceRefusal(SQLModel, table=True):
+    """A borrower's refusal of a purchased extra service and its refund, made within 7 working
+    days (`refund_by`) as a ledger transaction; `refunded_at` is set when it is made."""
+
+    __table_args__ = (UniqueConstraint("loan_id", "service"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    loan_id: int = Field(foreign_key="loan.id", index=True)
+    borrower_id: int = Field(foreign_key="borrower.id", index=True)
+    service: str = Field(max_length=20)
+    refund_kop: int
+    business_date: date  # the day of the refusal
+    refund_by: date  # the seventh working day after it
+    created_at: NaiveDatetime
+    refunded_at: NaiveDatetime | None = Field(default=None, index=True)
+    refunded_on: date | None = None
+
+
+class ProlongationRequest(SQLModel, table=True):
+    """A prolongation signed by SMS code and waiting for its payment (`attempt_id`): when that
+    payment succeeds, the loan is extended in the same db transaction as its booking."""
+
+    __tablename__ = "prolongation_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="payment_attempt.id", unique=True)
+    loan_id: int = Field(foreign_key="loan.id", index=True)
+    number: int
+    business_date: date
+    amount_kop: int
+    signed_phone: str = Field(max_length=10)
+    signature_code_hash: str = Field(max_length=64)
+    created_at: NaiveDatetime

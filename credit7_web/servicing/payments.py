@@ -36,7 +36,8 @@ from credit7_web.lending import applications, cards
 from credit7_web.lending.models import Card, Loan, LoanStatus
 from credit7_web.messages import texts
 from credit7_web.money import rub
-from credit7_web.servicing import booking, debt
+from credit7_web.russian import format_date
+from credit7_web.servicing import booking, debt, prolongation
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from credit7_web.settings import Settings
 
@@ -48,6 +49,7 @@ REFUND_TEXT = "Возврат переплаты по договору № {numb
 CABINET = "cabinet"  # the channels a payment comes through
 QUICK = "quick"
 PAYMENT_TEXT = "Платёж по договору № {number}"
+PROLONGATION_TEXT = "Оплата продления по договору № {number} (доп. соглашение № {agreement})"
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _SUM = re.compile(r"\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*(?:₽|руб\.?)?\s*")
@@ -126,8 +128,10 @@ def start(
     return_url: str,
     channel: str,
     card: Card | None = None,
+    purpose: str = "payment",
 ) -> PaymentAttempt:
-    """Open the acquirer's order for this payment (or give back the attempt of this key)."""
+    """Open the acquirer's order for this payment (or give back the attempt of this key). A
+    prolongation's payment is the sum its agreement fixed, whatever the smallest payment."""
     if not isinstance(key, str) or _KEY.fullmatch(key) is None:
         raise ValueError("an idempotency key is 16–64 letters, digits, '-' or '_'")
     done = by_key(db, key)
@@ -137,7 +141,8 @@ def start(
         return done
     if loan.status != LoanStatus.ACTIVE or loan.id is None:
         raise Refusal.one("", LOAN_NOT_OPEN)
-    check_amount(amount_kop, debt_today(db, clock, loan))
+    if purpose != prolongation.PURPOSE:
+        check_amount(amount_kop, debt_today(db, clock, loan))
     order_id = secrets.token_hex(16)
     attempt = PaymentAttempt(
         key=key,
@@ -145,6 +150,7 @@ def start(
         borrower_id=loan.borrower_id,
         loan_id=loan.id,
         channel=channel,
+        purpose=purpose,
         amount_kop=amount_kop,
         card_id=card.id if card else None,
         pay_url="",
@@ -201,14 +207,25 @@ def finish(
         db.commit()
         return Outcome(attempt)
     was_open = loan.status == LoanStatus.ACTIVE
+    # A prolongation is extended only now that its payment succeeded, in this same transaction.
+    extended = (
+        prolongation.extend_paid(db, clock, settings, loan, attempt)
+        if was_open and attempt.purpose == prolongation.PURPOSE
+        else None
+    )
     booked = booking.book_payment(
         db,
         clock,
         loan,
         result.amount_kop,
         key=f"payment:{attempt.order_id}",
-        description=PAYMENT_TEXT.format(number=loan.number),
+        description=(
+            PROLONGATION_TEXT.format(number=loan.number, agreement=extended.number)
+            if extended
+            else PAYMENT_TEXT.format(number=loan.number)
+        ),
         external_id=attempt.order_id,
+        kind=Kind.PROLONGATION if extended else Kind.PAYMENT,
     )
     if booked.overpaid_kop:
         _refund_excess(db, clock, acquirer, loan, attempt.order_id, booked.overpaid_kop)
@@ -222,7 +239,9 @@ def finish(
     if borrower is not None and borrower.phone:
         sms.send(
             borrower.phone,
-            texts.payment_receipt(
+            texts.prolonged(loan.number, rub(result.amount_kop), format_date(extended.new_due))
+            if extended
+            else texts.payment_receipt(
                 loan.number, rub(result.amount_kop), rub(booked.after.total_kop), closed
             ),
         )

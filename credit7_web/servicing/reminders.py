@@ -127,7 +127,7 @@ def send_due_reminders(db: Session, clock: Clock, lender: Lender, sms: SmsGatewa
             continue
         if not collection_law.within_limits(sent_to(db, loan.borrower_id, now), now):
             continue  # the law holds this borrower's messages back for now
-        terms = debt.terms_of(loan, debt.prolongations_of(db, loan))
+        terms = debt.terms_for(db, loan)
         payments = debt.payments_of(db, loan_id)
         state = debt.debt_on(terms, payments, today)
         kind = due_kind(state)

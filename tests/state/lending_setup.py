@@ -115,11 +115,15 @@ def give_card(engine: Engine, borrower_id: int, pan: str = PAN) -> str:
 
 
 def give_application(
-    engine: Engine, borrower_id: int, amount_kop: int = 10_000_00, term: int = 20
+    engine: Engine,
+    borrower_id: int,
+    amount_kop: int = 10_000_00,
+    term: int = 20,
+    services: tuple[str, ...] = (),
 ) -> int:
     with Session(engine) as s:
         application = applications.apply(
-            s, clock_for(s), NoJobs(), borrower_id, amount_kop, term, []
+            s, clock_for(s), NoJobs(), borrower_id, amount_kop, term, list(services)
         )
         assert application.id is not None
         return application.id
@@ -135,12 +139,18 @@ def decide(engine: Engine, application_id: int) -> LoanApplication:
 
 
 def give_offer(
-    engine: Engine, borrower_id: int, amount_kop: int = 10_000_00, pan: str = PAN
+    engine: Engine,
+    borrower_id: int,
+    amount_kop: int = 10_000_00,
+    pan: str = PAN,
+    services: tuple[str, ...] = (),
 ) -> Loan:
-    """Photo, card, application and approval: a contract waiting for the signature."""
+    """Photo, card, application (with these extra services) and approval: a contract waiting
+    for the signature."""
     give_photo(engine, borrower_id)
     give_card(engine, borrower_id, pan)
-    decided = decide(engine, give_application(engine, borrower_id, amount_kop))
+    application = give_application(engine, borrower_id, amount_kop, services=services)
+    decided = decide(engine, application)
     assert decided.status == "approved", decided.refusal_text
     loan = open_loan(engine, borrower_id)
     assert loan is not None and loan.status == "awaiting_signature"
@@ -159,10 +169,14 @@ def request_sign_code(engine: Engine, borrower_id: int, loan_id: int) -> str:
 
 
 def give_loan(
-    engine: Engine, borrower_id: int, amount_kop: int = 10_000_00, pan: str = PAN
+    engine: Engine,
+    borrower_id: int,
+    amount_kop: int = 10_000_00,
+    pan: str = PAN,
+    services: tuple[str, ...] = (),
 ) -> Loan:
     """A signed contract with the money on the card."""
-    loan = give_offer(engine, borrower_id, amount_kop, pan)
+    loan = give_offer(engine, borrower_id, amount_kop, pan, services)
     assert loan.id is not None
     code = request_sign_code(engine, borrower_id, loan.id)
     with Session(engine) as s:

@@ -27,6 +27,7 @@ from state.operator_login import OperatorLoginState
 from state.operator_restorations import RestorationQueueState
 from state.operator_search import BorrowerSearchState
 from state.profile import ProfileState
+from state.prolong import ProlongState
 from state.questionnaire import QuestionnaireState
 from state.quick_pay import QuickPayState
 from state.recover import RecoverState
@@ -44,7 +45,8 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     RecoverState: {"errors", "answered", "step", "phone_display", "resend_timer", "notice"},
     QuestionnaireState: {"errors", "answered", "step", "values", "same_address", "loaded"},
     CabinetState: {"name", "phone", "requested", "pending", "refusal", "reapply", "loaded"}
-    | {"loan", "schedule", "documents", "operations", "payment_note", "payment_failed"},
+    | {"loan", "schedule", "documents", "operations", "payment_note", "payment_failed"}
+    | {"money_at", "services_bought", "errors", "answered"},
     RepayState: {"errors", "answered", "number", "total", "minimum", "card", "step", "amount"},
     QuickPayState: {"errors", "answered", "name", "total", "due", "minimum", "found", "note"}
     | {"note_failed"},
@@ -77,6 +79,8 @@ FRONTEND: dict[type[BaseState], set[str]] = {
     ProfileState: {"errors", "answered", "loaded", "profile", "editing", "new_phone_display"}
     | {"deletion_due", "notice"},
     RestoreState: {"errors", "answered", "sent", "passport_ready", "selfie_ready"},
+    ProlongState: {"errors", "answered", "loaded", "loan_number", "offer", "unavailable"}
+    | {"signing", "done", "notice", "resend_timer"},
 }
 BACKEND: dict[type[BaseState], set[str]] = {
     LoginState: {"_phone"},
@@ -100,6 +104,7 @@ BACKEND: dict[type[BaseState], set[str]] = {
     GosuslugiState: set(),
     ProfileState: {"_new_phone", "_owner"},
     RestoreState: {"_passport", "_selfie"},
+    ProlongState: {"_key", "_loan_id"},
 }
 HANDLERS: dict[type[BaseState], set[str]] = {
     LoginState: {"load", "submit", "send_unlock_code", "submit_unlock"},
@@ -108,7 +113,7 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     RecoverState: {"load", "submit_phone", "resend", "submit_code", "submit_password"}
     | {"change_phone"},
     QuestionnaireState: {"load", "save_field", "set_same_address", "back", "submit"},
-    CabinetState: {"load"},
+    CabinetState: {"load", "cancel_loan", "refuse_service"},
     RepayState: {"load", "submit", "confirm", "change"},
     QuickPayState: {"load", "find", "pay", "again"},
     ApplyState: {"load", "set_amount", "set_term", "toggle_service", "upload_photo"}
@@ -128,6 +133,7 @@ HANDLERS: dict[type[BaseState], set[str]] = {
     | {"resend_phone_code", "confirm_phone_change", "change_email", "change_password"}
     | {"request_deletion", "cancel_deletion"},
     RestoreState: {"load", "upload_passport", "upload_selfie", "submit"},
+    ProlongState: {"load", "send_code", "confirm"},
 }
 SECRET_WORDS = re.compile(
     r"code|token|ticket|passw|secret|hash|confirm|consent|proof|otp|session|cookie|key", re.I

@@ -88,10 +88,19 @@ def ready_to_apply(
     return acquirer
 
 
-def lend(db: Session, clock: FixedClock, settings: Settings, borrower_id: int) -> Loan:
-    """Photo, card, application, approval and signature: a running loan."""
+def lend(
+    db: Session,
+    clock: FixedClock,
+    settings: Settings,
+    borrower_id: int,
+    services: tuple[str, ...] = (),
+) -> Loan:
+    """Photo, card, application (with these extra services), approval and signature: a running
+    loan."""
     acquirer = ready_to_apply(db, clock, settings, borrower_id)
-    application = applications.apply(db, clock, NoJobs(), borrower_id, 10_000_00, 20, [])
+    application = applications.apply(
+        db, clock, NoJobs(), borrower_id, 10_000_00, 20, list(services)
+    )
     decided = applications.decide(
         db, clock, settings, sandbox_bureaus(), instant_sms(db, clock), application.id or 0
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -8,14 +9,15 @@ from hypothesis import strategies as st
 
 from credit7_web import tariff
 from credit7_web.lending import pricing
-from credit7_web.money import round_half_up
 from credit7_web.servicing.debt import (
     Debt,
     Payment,
     ScheduleRow,
     Terms,
     debt_on,
-    penalty_per_day_kop,
+    due_in_effect,
+    moved_due,
+    promo_on,
     schedule,
 )
 
@@ -23,7 +25,14 @@ START = date(2026, 11, 24)
 RUB = 100
 P = 10_000 * RUB
 DAY_INTEREST = 80 * RUB  # 0.8 % of 10 000 ₽
-DAY_PENALTY = 548  # round_half_up(1 000 000 × 0.2 / 365) = round(547.945…)
+
+
+def penalty(days: int, principal: int = P) -> int:
+    """`days` overdue days of one stretch in a 365-day year: principal × 0.2 / 365 × days, down."""
+    return principal * days // 1825
+
+
+DAY_PENALTY = penalty(1)  # 547: 547.945… rounded down (half-up per day made it 548)
 
 
 def day(k: int) -> date:
@@ -75,9 +84,7 @@ def test_standard_interest_day_by_day() -> None:
 
 def test_standard_first_overdue_day() -> None:
     d = at(21)
-    assert (
-        penalty_per_day_kop(P) == DAY_PENALTY == round_half_up(P * tariff.PENALTY_RATE_YEAR / 365)
-    )
+    assert DAY_PENALTY == 547
     assert d.overdue and d.days_overdue == 1 and d.days_left is None
     # The term's interest is now overdue, as is the interest of the overdue day.
     assert d.interest_kop == 0
@@ -99,38 +106,56 @@ def test_promo_ends_on_first_overdue_day_not_retroactively() -> None:
     assert d.penalty_kop == DAY_PENALTY
     assert d.total_kop == P + DAY_INTEREST + DAY_PENALTY
     d = at(25, PROMO)
-    assert d.overdue_interest_kop == 5 * DAY_INTEREST and d.penalty_kop == 5 * DAY_PENALTY
+    assert d.overdue_interest_kop == 5 * DAY_INTEREST and d.penalty_kop == penalty(5) == 2_739
 
 
-def test_promo_ends_on_prolongation_day() -> None:
+def test_promo_ends_the_day_after_a_prolongation() -> None:
+    # PRODUCT.md: prolonged before its due date, a promo loan pays 0 ₽ that day; the promo ends
+    # that day and the base rate runs from the next.
     prolonged = terms(promo=True, prolongations=(day(10),), due=day(20 + 30))
     assert at(9, prolonged).charges_accrued_kop == 0
-    assert at(10, prolonged).interest_kop == DAY_INTEREST  # the prolongation day is at base rate
+    assert at(10, prolonged).all_interest_kop == 0
     d = at(12, prolonged)
-    assert d.interest_kop == 3 * DAY_INTEREST and d.overdue_interest_kop == 0
+    assert d.interest_kop == 2 * DAY_INTEREST and d.overdue_interest_kop == 0
     assert d.due == day(50) and d.days_left == 38
     assert not at(50, prolonged).overdue and at(51, prolonged).overdue
 
 
 def test_prolongation_after_overdue_keeps_history() -> None:
-    # Overdue 5 days, prolonged on due+5 without paying: the 5 days stay overdue with penalty.
-    prolonged = terms(prolongations=(day(25),), due=day(50))
+    # Overdue 5 days, prolonged on due+5 without paying: the 5 days stay overdue with penalty,
+    # and the new due date is 30 days after the prolongation day (the later one).
+    prolonged = terms(prolongations=(day(25),), due=day(55))
     d = at(26, prolonged)
-    assert not d.overdue and d.due == day(50)
-    assert d.penalty_kop == 4 * DAY_PENALTY  # days 21..24; day 25 is no longer overdue
+    assert not d.overdue and d.due == day(55)
+    assert d.penalty_kop == penalty(4)  # days 21..24; day 25 is no longer overdue
     assert d.overdue_interest_kop == 24 * DAY_INTEREST  # term + 4 overdue days
-    assert d.interest_kop == 2 * DAY_INTEREST  # days 25, 26: current, due on day 50
+    assert d.interest_kop == 2 * DAY_INTEREST  # days 25, 26: current, due on day 55
+    assert at(55, prolonged).days_left == 0 and at(56, prolonged).overdue
+
+
+def test_each_prolongation_moves_the_due_date_by_the_rule() -> None:
+    # Day 18 (before the due date 20): 20 + 30 = 50; day 60 (overdue by 10): 60 + 30 = 90.
+    twice = terms(prolongations=(day(60), day(18)), due=day(90))
+    assert [at(k, twice).due for k in (17, 18, 59, 60, 100)] == [
+        day(20),
+        day(50),
+        day(50),
+        day(90),
+        day(90),
+    ]
+    assert at(59, twice).days_overdue == 9 and not at(60, twice).overdue
 
 
 def test_cap_reached_after_long_overdue() -> None:
-    # Term 1 600 ₽, then 80 ₽ + 5,48 ₽ a day: 98 overdue days make 9 977,04 ₽; day 99 is cut.
+    # Term 1 600 ₽, then 80 ₽ a day and 20 %/365 of 10 000 ₽ (rounded down over the whole
+    # overdue stretch): 98 overdue days make 9 976,98 ₽; day 99 is cut.
     before = at(20 + 98)
-    assert before.charges_accrued_kop == 160_000 + 98 * (DAY_INTEREST + DAY_PENALTY) == 997_704
+    assert before.charges_accrued_kop == 160_000 + 98 * DAY_INTEREST + penalty(98) == 997_698
     assert not before.capped
     d = at(20 + 99)
     assert d.capped and d.charges_accrued_kop == P
-    assert d.penalty_kop == 98 * DAY_PENALTY  # the last day's interest took all the room left
-    assert d.overdue_interest_kop == P - 98 * DAY_PENALTY
+    assert d.penalty_kop == penalty(98)  # the last day's interest took all the room left
+    assert d.overdue_interest_kop == P - penalty(98)
     assert d.total_kop == 2 * P
     for k in (120, 200, 400, 2000):
         later = at(k)
@@ -151,7 +176,7 @@ def test_paid_services_count_toward_the_cap() -> None:
 def test_partial_payment_order_before_the_due_date() -> None:
     # Prolonged while overdue, nothing paid: all four buckets are non-empty on day 26, and day
     # 26 lies before the new due date: overdue interest, penalty, current interest, principal.
-    t = terms(prolongations=(day(25),), due=day(50), services=300 * RUB)
+    t = terms(prolongations=(day(25),), due=day(55), services=300 * RUB)
     base = at(26, t)
     penalty, overdue, current = base.penalty_kop, base.overdue_interest_kop, base.interest_kop
     assert penalty and overdue and current
@@ -268,7 +293,7 @@ loan_terms = st.builds(
     lambda principal, days, promo, services_share, prolong: Terms(
         principal_kop=principal,
         start=START,
-        due=day(days + (tariff.PROLONGATION_DAYS if prolong is not None else 0)),
+        due=day(days) if prolong is None else moved_due(day(days), day(min(prolong, days + 10))),
         original_due=day(days),
         promo=promo,
         services_kop=principal * services_share // 100,
@@ -327,16 +352,12 @@ def test_promo_never_retroactive(t: Terms, payments: list[Payment], k: int) -> N
     promo = Terms(t.principal_kop, START, t.original_due, t.original_due, True, t.services_kop)
     d = debt_on(promo, payments, min(day(k), promo.original_due))
     assert d.charges_accrued_kop == 0 and d.all_interest_kop == 0 and d.penalty_kop == 0
-    # After the due date the promo loan owes what a standard one accrues from due+1 on.
+    # After the due date the promo loan owes interest and penalty from due+1 on only: one new
+    # stretch of each, rounded down (2026 and 2027 have the same penalty rate).
     promo = Terms(t.principal_kop, START, t.original_due, t.original_due, True, 0)
-    standard = Terms(t.principal_kop, START, t.original_due, t.original_due, False, 0)
-    later = promo.original_due + timedelta(days=k + 1)
-    if not debt_on(standard, [], later).capped:
-        assert (
-            debt_on(promo, [], later).charges_accrued_kop
-            == debt_on(standard, [], later).charges_accrued_kop
-            - debt_on(standard, [], standard.due).charges_accrued_kop
-        )
+    later = debt_on(promo, [], promo.original_due + timedelta(days=k + 1))
+    exact = t.principal_kop * 8 * (k + 1) // 1000 + penalty(k + 1, t.principal_kop)
+    assert later.charges_accrued_kop == min(exact, t.principal_kop)
 
 
 @settings(max_examples=200, deadline=None)
@@ -355,17 +376,89 @@ def test_a_payment_reduces_the_total_by_what_it_applies(
 
 @settings(max_examples=200, deadline=None)
 @given(principals, st.integers(min_value=tariff.TERM_MIN, max_value=tariff.TERM_MAX), offsets)
-def test_each_day_rounded_half_up(principal: int, days: int, k: int) -> None:
+def test_each_stretch_exact_then_rounded_down(principal: int, days: int, k: int) -> None:
     t = terms(principal=principal, days=days)
-    daily = round_half_up(principal * tariff.DAILY_RATE)
     on = min(k, days)
-    assert debt_on(t, [], day(on)).interest_kop == on * daily
-    # Overdue days add the same daily interest and a rounded daily penalty, until the cap.
+    assert debt_on(t, [], day(on)).interest_kop == principal * 8 * on // 1000
+    # Overdue days continue the interest stretch and start the penalty's (2026 and 2027 both
+    # have 365 days, so the new year does not change the penalty's daily rate).
     overdue_days = k + 1
     d = debt_on(t, [], day(days + overdue_days))
-    exact = (days + overdue_days) * daily + overdue_days * penalty_per_day_kop(principal)
+    exact = principal * 8 * (days + overdue_days) // 1000 + penalty(overdue_days, principal)
     assert d.charges_accrued_kop == min(exact, principal)
     assert d.capped == (exact >= principal)
+
+
+def test_ten_days_of_penalty_on_10_000_rub() -> None:
+    # PRODUCT.md's example: 10 000 ₽ × 20 % / 365 × 10 = 54,794… ₽ → 54,79 ₽ (per day: 54,80 ₽).
+    promo = terms(promo=True)
+    assert at(30, promo).penalty_kop == 5_479
+    assert at(30, promo).overdue_interest_kop == 10 * DAY_INTEREST
+
+
+def test_penalty_rate_follows_the_days_of_each_year() -> None:
+    # Overdue from 27.12.2027: 5 days of 2027 at 20 %/365, then 2028's days at 20 %/366.
+    start = date(2027, 12, 2)
+    t = Terms(P, start, date(2027, 12, 26), date(2027, 12, 26), promo=True)
+    d = debt_on(t, [], date(2028, 1, 10))
+    assert d.penalty_kop == P * 5 // 1825 + P * 10 // 1830 == 2_739 + 5_464
+    assert d.overdue_interest_kop == 15 * DAY_INTEREST
+
+
+def _bases(t: Terms, payments: list[Payment], k: int) -> tuple[tuple, tuple | None]:
+    """Day k's interest and penalty bases: yesterday's closing principal and each daily rate
+    (the penalty only on an overdue day, its rate by the days of that year); interest also by
+    the agreement in force (each prolongation begins a new term)."""
+    today = day(k)
+    principal = debt_on(t, payments, day(k - 1)).principal_kop
+    rate = tariff.FIRST_LOAN_PROMO_RATE if promo_on(t, today) else tariff.DAILY_RATE
+    agreement = sum(1 for p in t.prolongations if p < today)  # a new term after a prolongation
+    if today <= due_in_effect(t, today):
+        return (principal, rate, agreement), None
+    year = (date(today.year + 1, 1, 1) - date(today.year, 1, 1)).days
+    return (principal, rate, agreement), (principal, tariff.PENALTY_RATE_YEAR / year)
+
+
+class _Stretch:
+    """An independent tally of one charge over a run of days with one base."""
+
+    def __init__(self) -> None:
+        self.base, self.charged, self.exact = None, 0, Fraction(0)
+
+    def add(self, base: tuple | None, charged: int) -> None:
+        if base != self.base:
+            self.base, self.charged, self.exact = base, 0, Fraction(0)
+        if base is not None:
+            self.charged += charged
+            self.exact += base[0] * base[1]
+
+    def within_the_rate(self, capped: bool) -> bool:
+        """Never above the exact charge; below it by less than a kopeck unless the cap cut it."""
+        return self.charged <= self.exact and (capped or self.charged > self.exact - 1)
+
+
+residuals = st.integers(min_value=1, max_value=999)
+
+
+@settings(max_examples=150, deadline=None)
+@given(loan_terms, payment_lists, st.integers(0, 60), residuals, st.integers(1, 150))
+def test_no_stretch_charges_above_its_legal_rate(
+    t: Terms, payments: list[Payment], leave_on: int, residual: int, span: int
+) -> None:
+    # Leave a few kopecks of principal on some day: the hardest base for any rounding.
+    before = debt_on(t, payments, day(leave_on))
+    if before.total_kop > residual:
+        payments = [*payments, Payment(day(leave_on), before.total_kop - residual)]
+    debts = [debt_on(t, payments, day(k)) for k in range(span + 1)]
+    interest, penalty = _Stretch(), _Stretch()
+    for k in range(1, span + 1):
+        today, yesterday = debts[k], debts[k - 1]
+        interest_bases, penalty_bases = _bases(t, payments, k)
+        interest.add(interest_bases, today.interest_accrued_kop - yesterday.interest_accrued_kop)
+        penalty.add(penalty_bases, today.penalty_accrued_kop - yesterday.penalty_accrued_kop)
+        assert today.charges_accrued_kop == today.interest_accrued_kop + today.penalty_accrued_kop
+        assert interest.within_the_rate(today.capped)
+        assert penalty.within_the_rate(today.capped)
 
 
 @settings(max_examples=100, deadline=None)

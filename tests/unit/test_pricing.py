@@ -14,7 +14,6 @@ from credit7_web.lending.pricing import (
     Quote,
     calculator_table,
     charges_cap_kop,
-    daily_interest_kop,
     due_dates,
     interest_kop,
     psk_percent,
@@ -22,6 +21,7 @@ from credit7_web.lending.pricing import (
     quote,
     single_payment_psk,
     standard_quote,
+    stretch_kop,
 )
 
 NB = "\u00a0"
@@ -121,13 +121,13 @@ def test_edges_of_the_tariff_accepted() -> None:
     assert quote(50_000 * RUB, 30, START, False).total_kop == 6_200_000
 
 
-def test_interest_rounded_half_up_per_day() -> None:
-    # 123,45 ₽ × 0.8 % = 98.76 kop a day -> 99; ten days are 990, not round(987.6) = 988.
-    assert daily_interest_kop(12_345) == 99
-    assert interest_kop(12_345, 10) == 990
-    assert daily_interest_kop(50, Fraction(1, 100)) == 1  # exactly half a kopeck rounds up
-    assert daily_interest_kop(49, Fraction(1, 100)) == 0
-    assert daily_interest_kop(62, Fraction(1, 100)) == 1
+def test_interest_exact_over_the_term_then_rounded_down() -> None:
+    # 123,45 ₽ × 0.8 % = 98.76 kop a day; ten days are 987.6 → 987 (per day half-up made 990).
+    assert interest_kop(12_345, 10) == 987
+    assert interest_kop(12_345, 1) == 98
+    assert stretch_kop(50, Fraction(1, 100), 1) == 0  # half a kopeck is not charged
+    assert stretch_kop(50, Fraction(1, 100), 2) == 1
+    assert stretch_kop(199, Fraction(1, 100), 1) == 1
 
 
 def test_interest_stops_at_the_charges_cap() -> None:
@@ -147,12 +147,7 @@ def test_charges_never_exceed_principal(principal: int, days: int, other: int) -
     interest = interest_kop(principal, days, other)
     assert interest >= 0
     assert interest + other <= max(principal, other)
-    assert interest == min(days * round_day(principal), max(principal - other, 0))
-
-
-def round_day(principal: int) -> int:
-    """An independent half-up: floor(x + 1/2) on the exact product."""
-    return int(Fraction(principal * 8, 1000) + Fraction(1, 2))
+    assert interest == min(int(Fraction(principal * 8 * days, 1000)), max(principal - other, 0))
 
 
 @given(repeat_amounts, terms)

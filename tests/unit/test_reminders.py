@@ -158,8 +158,8 @@ def test_each_reminder_once_on_its_day(db: Session, clock: FixedClock) -> None:
         assert loan.number in text
         assert due.strftime("%d.%m.%Y") in text
         assert len(text) <= 500
-    # First overdue day: 1 680 ₽ of interest and a 5,48 ₽ penalty.
-    assert rub(10_000 * RUB + 1_680 * RUB + 548) in overdue
+    # First overdue day: 1 680 ₽ of interest and a 5,47 ₽ penalty (547.9… kop rounded down).
+    assert rub(10_000 * RUB + 1_680 * RUB + 547) in overdue
     assert "неустойка" in overdue and "20 %" in overdue
     assert all(m.phone == PHONE for m in outbox(db))
 
