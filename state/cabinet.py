@@ -20,7 +20,7 @@ from credit7_web.lending.models import ApplicationStatus, LoanStatus
 from credit7_web.money import percent, rub
 from credit7_web.russian import days, format_date, format_phone
 from credit7_web.servicing import services
-from credit7_web.servicing.dashboard import Dashboard, RunningLoan, dashboard
+from credit7_web.servicing.dashboard import Dashboard, RunningLoan, current_dashboard
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from state.apply import refusal_texts
 from state.caller import Caller, PersonalState, query_param, signed_in
@@ -241,7 +241,9 @@ class CabinetState(FormMixin, PersonalState, rx.State):
         if borrower.status == BorrowerStatus.QUESTIONNAIRE:
             self.reset()
             return rx.redirect(urls.QUESTIONNAIRE)
-        self._show(dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None))
+        self._show(
+            current_dashboard(me.db, me.clock, borrower, query_param(self, "payment") or None)
+        )
         return None
 
     def _show(self, view: Dashboard) -> None:
@@ -262,7 +264,7 @@ class CabinetState(FormMixin, PersonalState, rx.State):
             return
         self._ok()
         assert me.borrower is not None  # noqa: S101  (signed_in)
-        self._show(dashboard(me.db, me.clock, me.borrower))
+        self._show(current_dashboard(me.db, me.clock, me.borrower))
         self.pending = "Вы отказались от займа. Ничего платить не нужно."
 
     @rx.event
@@ -277,4 +279,4 @@ class CabinetState(FormMixin, PersonalState, rx.State):
             return
         self._ok()
         assert me.borrower is not None  # noqa: S101  (signed_in)
-        self._show(dashboard(me.db, me.clock, me.borrower))
+        self._show(current_dashboard(me.db, me.clock, me.borrower))

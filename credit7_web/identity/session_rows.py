@@ -9,10 +9,12 @@ Each kind of session has its own table (its owner column differs); these functio
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 from http.cookies import SimpleCookie
 from typing import Any, TypeVar
 
 from pydantic import NaiveDatetime
+from sqlalchemy import bindparam
 from sqlmodel import Field, Session, SQLModel, col, select, update
 
 from credit7_web.clock import Clock
@@ -105,6 +107,11 @@ def live(db: Session, clock: Clock, table: type[Row], token: str, idle_minutes: 
     return row if row is not None and _awake(db, clock, row, idle_minutes) else None
 
 
+# (session table, owner table) -> the query of `live_owner`, built once: building it costs more
+# than running it
+_owner_queries: dict[tuple[type, type], Any] = {}
+
+
 def live_owner(
     db: Session,
     clock: Clock,
@@ -118,11 +125,15 @@ def live_owner(
     what every event asks first."""
     if not token:
         return None
-    found = db.exec(
-        select(table, owner)
-        .join(owner, joined_on)
-        .where(table.token_hash == hashing.token_hash(token))
-    ).first()
+    query = _owner_queries.get((table, owner))
+    if query is None:
+        query = (
+            select(table, owner)
+            .join(owner, joined_on)
+            .where(table.token_hash == bindparam("token_hash"))
+        )
+        _owner_queries[(table, owner)] = query
+    found = db.exec(query, params={"token_hash": hashing.token_hash(token)}).first()
     if found is None:
         return None
     row, who = found
@@ -169,8 +180,10 @@ def end_all(db: Session, clock: Clock, table: type[Row], owner: Any, owner_id: i
     )
 
 
+@lru_cache(maxsize=1024)
 def cookie_value(cookie_header: str, name: str) -> str | None:
-    """One cookie of a Cookie header, or None (absent or unparseable)."""
+    """One cookie of a Cookie header, or None (absent or unparseable); a tab sends the same
+    header with every event, so it is parsed once."""
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(cookie_header or "")

@@ -4,11 +4,14 @@ business date."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
+from weakref import WeakKeyDictionary
 
-from sqlmodel import Session
+from sqlalchemy import Select, bindparam, func, true
+from sqlmodel import Session, col, select
 
 from credit7_web.clock import Clock
 from credit7_web.documents import archive
@@ -17,9 +20,10 @@ from credit7_web.identity.models import Borrower, Profile
 from credit7_web.ledger import book
 from credit7_web.ledger.models import LedgerTransaction
 from credit7_web.lending import applications
+from credit7_web.lending.applications import OPEN_LOAN
 from credit7_web.lending.models import ApplicationStatus, Loan, LoanApplication, LoanStatus
 from credit7_web.servicing import debt, payments, prolongation, services
-from credit7_web.servicing.models import PaymentAttempt
+from credit7_web.servicing.models import PaymentAttempt, Prolongation, ServiceRefusal
 
 
 @dataclass(frozen=True)
@@ -116,4 +120,111 @@ def _position(
         debt.debt_on(terms, payments, today),
         tuple(debt.schedule(terms, payments)),  # what is left to pay on the due date
         debt.promo_on(terms, today),
+    )
+
+
+CACHED_BORROWERS = 4096
+
+# per database: borrower id -> (the version the dashboard was read at, the dashboard)
+_kept: WeakKeyDictionary[object, OrderedDict[int, tuple[tuple, Dashboard]]] = WeakKeyDictionary()
+
+
+def current_dashboard(
+    db: Session, clock: Clock, borrower: Borrower, payment_order: object = None
+) -> Dashboard:
+    """`dashboard`, kept per borrower: a reload that finds the same version (`_version_query`)
+    and business date reuses the one read before, for one cheap query instead of seven."""
+    if borrower.id is None:
+        raise ValueError("the borrower is not saved")
+    today = clock.today()
+    # Core, not the ORM: a plain row of values, no entities
+    version = (
+        today,
+        *db.connection().execute(_version_query(), {"borrower_id": borrower.id}).one(),
+    )
+    kept = _kept.setdefault(db.get_bind(), OrderedDict())  # ids repeat in another database
+    cached = kept.get(borrower.id)
+    if cached is not None and cached[0] == version:
+        kept.move_to_end(borrower.id)
+        view = replace(cached[1], borrower=borrower)
+    else:
+        view = dashboard(db, clock, borrower)
+        _detach(db, view)
+        kept[borrower.id] = (version, view)
+        if len(kept) > CACHED_BORROWERS:
+            kept.popitem(last=False)
+    if payment_order:
+        view = replace(view, payment=payments.own_attempt(db, borrower.id, payment_order))
+    return view
+
+
+def _detach(db: Session, view: Dashboard) -> None:
+    """The kept view outlives this session: its rows must not expire with the session's next
+    commit (a detached expired row cannot be read)."""
+    running = view.running
+    loan = running.loan if running else None
+    refusals = [s.refusal for s in running.services] if running else []
+    for row in (view.profile, view.refused, loan, *refusals, *view.documents, *view.operations):
+        if row is not None and row in db:
+            db.expunge(row)
+
+
+@cache
+def _version_query() -> Select:
+    """Everything the dashboard is read from that can change, in one row: the newest ledger
+    transaction (a payment, an accrual, a prolongation), the documents, the refused services
+    and their refunds, the prolongations, the newest application
+    and its status, the open loan's whole row and the name it greets by. The ledger and the
+    documents only grow, so their newest id and count say whether they changed. A new source of
+    the dashboard must be added here, or a reload shows it stale."""
+    borrower_id = bindparam("borrower_id")
+
+    def newest(column, where) -> object:
+        return select(func.max(column)).where(where).scalar_subquery()
+
+    def count(table, where) -> object:
+        return select(func.count()).select_from(table).where(where).scalar_subquery()
+
+    latest = (
+        select(LoanApplication.id, LoanApplication.status)
+        .where(LoanApplication.borrower_id == borrower_id)
+        .order_by(col(LoanApplication.id).desc())
+        .limit(1)
+        .subquery()
+    )
+    loan = (
+        select(*Loan.__table__.c)  # type: ignore[attr-defined]
+        .where(Loan.borrower_id == borrower_id, col(Loan.status).in_(OPEN_LOAN))
+        .order_by(col(Loan.id).desc())
+        .limit(1)
+        .subquery()
+    )
+    return (
+        select(
+            newest(LedgerTransaction.id, LedgerTransaction.borrower_id == borrower_id),
+            count(LedgerTransaction, LedgerTransaction.borrower_id == borrower_id),
+            newest(Document.id, Document.borrower_id == borrower_id),
+            count(Document, Document.borrower_id == borrower_id),
+            count(ServiceRefusal, ServiceRefusal.borrower_id == borrower_id),
+            count(
+                ServiceRefusal,
+                (ServiceRefusal.borrower_id == borrower_id)
+                & col(ServiceRefusal.refunded_at).is_not(None),
+            ),
+            select(func.count())
+            .select_from(Prolongation)
+            .join(Loan, col(Loan.id) == col(Prolongation.loan_id))
+            .where(Loan.borrower_id == borrower_id)
+            .scalar_subquery(),
+            latest.c.id,
+            latest.c.status,
+            *loan.c,
+            Profile.first_name,
+            Profile.middle_name,
+        )
+        .select_from(Borrower)
+        .outerjoin(latest, true())
+        .outerjoin(loan, true())
+        .outerjoin(Profile, col(Profile.borrower_id) == col(Borrower.id))
+        .where(Borrower.id == borrower_id)
     )
