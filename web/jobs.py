@@ -18,10 +18,9 @@ from datetime import timedelta
 
 from credit7_web import wiring
 from credit7_web.identity import deletion
-from credit7_web.ledger import reconcile
 from credit7_web.lending import applications, signing
 from credit7_web.messages import outbox
-from credit7_web.servicing import reminders, services
+from credit7_web.servicing import reconcile, reminders, services
 from web.queue import huey
 
 log = logging.getLogger(__name__)

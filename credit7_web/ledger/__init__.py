@@ -16,5 +16,5 @@ Accounts (`models.Account`): the four receivables of a loan, the acquirer's sett
 interest/penalty/services income, card checks held, overpayment owed back. Postings and
 transactions are append-only (database triggers). Interest and penalty reach the ledger as
 ACCRUAL transactions (`servicing.accrual`) before each payment and daily by the reconcile job;
-`python -m credit7_web.ledger.reconcile` checks it all.
+`python -m web.reconcile` checks it all.
 """

@@ -24,12 +24,11 @@ from credit7_web.identity.fields import clean_sms_code
 from credit7_web.identity.models import Borrower
 from credit7_web.ledger import book
 from credit7_web.ledger.models import Account, Kind
-from credit7_web.lending import cards, contracts, pricing
+from credit7_web.lending import cards, contracts, loans, pricing
 from credit7_web.lending.models import Card, Loan, LoanStatus
 from credit7_web.messages import texts
 from credit7_web.money import rub
 from credit7_web.russian import format_card
-from credit7_web.servicing import booking
 from credit7_web.settings import Settings
 
 
@@ -156,7 +155,7 @@ def disburse_due(
     ).all()
     paid = 0
     for loan_id in due:
-        loan = booking.lock_loan(db, loan_id)
+        loan = loans.lock_loan(db, loan_id)
         if loan is None or loan.status != LoanStatus.COOLING_OFF:
             db.rollback()
             continue
@@ -179,7 +178,7 @@ def cancel(db: Session, clock: Clock, borrower_id: int) -> Loan:
     loan = db.exec(
         select(Loan).where(Loan.borrower_id == borrower_id, Loan.status == LoanStatus.COOLING_OFF)
     ).first()
-    loan = booking.lock_loan(db, loan.id) if loan is not None and loan.id is not None else None
+    loan = loans.lock_loan(db, loan.id) if loan is not None and loan.id is not None else None
     if loan is None or loan.status != LoanStatus.COOLING_OFF:
         db.rollback()
         raise Refusal.one("", "Нет займа, от которого можно отказаться: деньги уже отправлены")

@@ -2,41 +2,21 @@
 split in the order the debt computation applies it (`debt.debt_on`, 353-FZ art. 5 part 20).
 
 The split is the difference of the debt today without and with the payment, bucket by bucket,
-so the ledger and `debt_on` can only agree; `ledger.reconcile` checks that they do. Callers hold
-the loan's lock (`lock_loan`) from before they read the debt until they commit.
+so the ledger and `debt_on` can only agree; `servicing.reconcile` checks that they do. Callers hold
+the loan's lock (`lending.loans.lock_loan`) from before they read the debt until they commit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from credit7_web.clock import Clock
 from credit7_web.ledger import book
 from credit7_web.ledger.models import Account, Kind, LedgerTransaction
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.servicing import debt
-
-
-def lock_loan(db: Session, loan_id: int) -> Loan | None:
-    """The loan, locked for this db transaction: payments on it wait for each other.
-
-    PostgreSQL locks the row (SELECT … FOR UPDATE); SQLite has one writer at a time, and a
-    no-op write takes that lock at once, before anything is read.
-    """
-    if db.get_bind().dialect.name == "sqlite":
-        db.execute(update(Loan).where(col(Loan.id) == loan_id).values(id=loan_id))
-        return db.exec(
-            select(Loan).where(Loan.id == loan_id).execution_options(populate_existing=True)
-        ).first()
-    return db.exec(
-        select(Loan)
-        .where(Loan.id == loan_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
 
 
 def accrue(db: Session, clock: Clock, loan: Loan) -> LedgerTransaction | None:

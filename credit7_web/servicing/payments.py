@@ -23,7 +23,6 @@ from sqlmodel import Session, col, select
 
 from credit7_web import tariff, urls
 from credit7_web.clock import Clock
-from credit7_web.documents import statement
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import Acquirer
 from credit7_web.gateways.sms import SmsGateway
@@ -32,12 +31,12 @@ from credit7_web.identity.fields import clean_sms_code
 from credit7_web.identity.models import Borrower
 from credit7_web.ledger import book
 from credit7_web.ledger.models import Account, Kind
-from credit7_web.lending import applications, cards
+from credit7_web.lending import applications, cards, loans
 from credit7_web.lending.models import Card, Loan, LoanStatus
 from credit7_web.messages import texts
 from credit7_web.money import rub
 from credit7_web.russian import format_date
-from credit7_web.servicing import booking, debt, prolongation
+from credit7_web.servicing import booking, closing, debt, prolongation
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from credit7_web.settings import Settings
 
@@ -194,7 +193,7 @@ def finish(
     result = acquirer.charge_result(attempt.order_id)
     if result.status == "pending":
         return Outcome(attempt)
-    loan = booking.lock_loan(db, attempt.loan_id)
+    loan = loans.lock_loan(db, attempt.loan_id)
     db.refresh(attempt)  # under the lock: another worker may have finished it meanwhile
     if loan is None or attempt.status != PaymentStatus.PENDING:
         db.rollback()
@@ -234,7 +233,7 @@ def finish(
     db.add(attempt)
     closed = was_open and loan.status == LoanStatus.CLOSED
     if closed:
-        statement.issue_closing(db, clock, settings, loan)
+        closing.issue_closing(db, clock, settings, loan)
     borrower = db.get(Borrower, loan.borrower_id)
     if borrower is not None and borrower.phone:
         sms.send(

@@ -18,11 +18,11 @@ from credit7_web.gateways.sms import SmsGateway
 from credit7_web.identity import hashing, otp
 from credit7_web.identity.fields import clean_sms_code
 from credit7_web.identity.models import Borrower
-from credit7_web.lending import cards
+from credit7_web.lending import cards, loans
 from credit7_web.messages import texts
 from credit7_web.money import rub
 from credit7_web.russian import format_date
-from credit7_web.servicing import booking, payments, prolongation
+from credit7_web.servicing import payments, prolongation
 from credit7_web.servicing.models import Prolongation, ProlongationRequest
 from credit7_web.settings import Settings
 
@@ -85,7 +85,7 @@ def confirm(
     otp.verify_code(db, clock, settings, borrower.phone, otp.PROLONG, typed)
     signature = hashing.code_hash(settings.secret_key, borrower.phone, otp.PROLONG, typed)
     if not agreed.pay_now_kop:
-        locked = booking.lock_loan(db, loan.id)  # type: ignore[arg-type]
+        locked = loans.lock_loan(db, loan.id)  # type: ignore[arg-type]
         if locked is None:
             raise Refusal.one("", "Заём не найден")
         row = prolongation.extend(

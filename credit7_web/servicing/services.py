@@ -19,16 +19,15 @@ from sqlmodel import Session, col, select
 
 from credit7_web import tariff
 from credit7_web.clock import Clock
-from credit7_web.documents import statement
 from credit7_web.errors import Refusal
 from credit7_web.gateways.acquirer import Acquirer
 from credit7_web.ledger import book
 from credit7_web.ledger.models import Account, Kind
-from credit7_web.lending import cards
+from credit7_web.lending import cards, loans
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.lending.pricing import services_of
 from credit7_web.russian import format_date
-from credit7_web.servicing import booking, debt
+from credit7_web.servicing import booking, closing, debt
 from credit7_web.servicing.models import ServiceRefusal
 from credit7_web.settings import Settings
 from credit7_web.work_calendar import working_days_after
@@ -122,7 +121,7 @@ def refund_due(db: Session, clock: Clock, settings: Settings, acquirer: Acquirer
     ).all()
     made = 0
     for refusal_id, loan_id in waiting:
-        loan = booking.lock_loan(db, loan_id)
+        loan = loans.lock_loan(db, loan_id)
         row = db.get(ServiceRefusal, refusal_id, populate_existing=True)
         if loan is None or row is None or row.refunded_on is not None:
             db.rollback()
@@ -183,4 +182,4 @@ def _refund(
         loan.closed_at, loan.closed_on = clock.now(), today
         db.add(loan)
         db.flush()
-        statement.issue_closing(db, clock, settings, loan)
+        closing.issue_closing(db, clock, settings, loan)

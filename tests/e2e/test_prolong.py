@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from credit7_web import wiring
 from credit7_web.clock import SystemClock, to_moscow
 from credit7_web.identity.models import Borrower, OneTimeCode, Profile
-from credit7_web.lending import signing
+from credit7_web.lending import loans, signing
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.russian import format_date
 from credit7_web.sandbox import business_date
@@ -119,7 +119,7 @@ def _repeat_borrower(engine: Engine, phone: str) -> int:
         loan = give_loan(engine, borrower_id, 10_000_00)
         with Session(engine) as s:
             clock = business_date.clock_for(s)
-            locked = booking.lock_loan(s, loan.id)  # type: ignore[arg-type]
+            locked = loans.lock_loan(s, loan.id)  # type: ignore[arg-type]
             assert locked is not None
             owed = debt.loan_debt(s, locked, clock.today())
             booking.book_payment(

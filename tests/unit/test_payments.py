@@ -15,7 +15,7 @@ from credit7_web import wiring
 from credit7_web.clock import FixedClock
 from credit7_web.documents.models import Document, DocumentKind
 from credit7_web.errors import Refusal
-from credit7_web.ledger import book, reconcile
+from credit7_web.ledger import book
 from credit7_web.ledger.models import Account, Kind, LedgerPosting
 from credit7_web.lending import applications
 from credit7_web.lending.models import Loan, LoanStatus
@@ -24,12 +24,13 @@ from credit7_web.sandbox import acquirer as acq
 from credit7_web.sandbox.acquirer import SandboxAcquirer
 from credit7_web.sandbox.bureaus import sandbox_bureaus
 from credit7_web.sandbox.sms import outbox
-from credit7_web.servicing import debt, payments
+from credit7_web.servicing import debt, payments, reconcile
 from credit7_web.servicing.models import PaymentAttempt, PaymentStatus
 from credit7_web.settings import Settings
 from tests.jobs import NoJobs, instant_sms
 from tests.unit.payment_setup import charge, finish, open_attempt, pay, running_loan
 from web import jobs
+from web import reconcile as reconcile_command
 
 PHONE = "9161112233"
 
@@ -217,7 +218,7 @@ def test_reconcile_reports_a_difference_and_the_command_exits_1(
     assert any("основной долг в книге 1000001" in line for line in found)
     wiring.use_engine(engine)
     try:
-        assert reconcile.main() == 1
+        assert reconcile_command.main() == 1
     finally:
         wiring.use_engine(None)
 

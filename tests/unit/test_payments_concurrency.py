@@ -10,10 +10,10 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
 
 from credit7_web.clock import FixedClock
-from credit7_web.ledger import book, reconcile
+from credit7_web.ledger import book
 from credit7_web.ledger.models import Kind
 from credit7_web.sandbox.acquirer import SandboxAcquirer
-from credit7_web.servicing import payments
+from credit7_web.servicing import payments, reconcile
 from credit7_web.servicing.models import PaymentAttempt
 from credit7_web.settings import Settings
 from tests.jobs import instant_sms

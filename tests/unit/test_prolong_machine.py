@@ -17,12 +17,12 @@ from sqlmodel import Session, select
 from credit7_web.clock import FixedClock
 from credit7_web.db import make_engine
 from credit7_web.errors import Refusal
-from credit7_web.ledger import book, reconcile
+from credit7_web.ledger import book
 from credit7_web.ledger.models import Kind
 from credit7_web.lending.models import LoanStatus
 from credit7_web.lending.pricing import charges_cap_kop
 from credit7_web.sandbox.acquirer import SandboxAcquirer
-from credit7_web.servicing import payments, prolongation, prolonging, services
+from credit7_web.servicing import payments, prolongation, prolonging, reconcile, services
 from credit7_web.servicing.models import PaymentAttempt, Prolongation
 from credit7_web.settings import Settings
 from tests.conftest import T0, fresh_database

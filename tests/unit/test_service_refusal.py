@@ -10,12 +10,12 @@ from sqlmodel import Session, col, select
 
 from credit7_web.clock import FixedClock
 from credit7_web.errors import Refusal
-from credit7_web.ledger import book, reconcile
+from credit7_web.ledger import book
 from credit7_web.ledger.models import Kind
 from credit7_web.lending.models import Loan
 from credit7_web.sandbox.acquirer import SandboxAcquirer
 from credit7_web.sandbox.models import SandboxAcquirerOrder
-from credit7_web.servicing import booking, debt, services
+from credit7_web.servicing import booking, debt, reconcile, services
 from credit7_web.servicing.models import ServiceRefusal
 from credit7_web.settings import Settings
 from credit7_web.work_calendar import working_days_after

@@ -1,6 +1,6 @@
 """Reconciliation: the ledger against itself, against the debt computation, and against the
-acquirer. `python -m credit7_web.ledger.reconcile` prints each difference and exits 1 if there
-is any (0 when clean); the app runs the same as a periodic job (`web/jobs.py`).
+acquirer. `python -m web.reconcile` prints each difference and exits 1 if there is any (0 when
+clean); the app runs the same as a periodic job (`web/jobs.py`).
 
 Before checking it does the two things that are due anyway: it finishes payment attempts the
 payer never came back from (the acquirer is asked; each charge is booked once) and books today's
@@ -15,17 +15,15 @@ accruals of every running loan. Then:
 
 from __future__ import annotations
 
-import sys
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from credit7_web import wiring
 from credit7_web.clock import Clock
 from credit7_web.gateways.acquirer import Acquirer
 from credit7_web.gateways.sms import SmsGateway
 from credit7_web.ledger import book
 from credit7_web.ledger.models import LedgerPosting, LedgerTransaction
+from credit7_web.lending import loans
 from credit7_web.lending.models import Loan, LoanStatus
 from credit7_web.servicing import booking, debt, payments
 from credit7_web.settings import Settings
@@ -36,7 +34,7 @@ def book_accruals(db: Session, clock: Clock) -> int:
     ids = db.exec(select(Loan.id).where(Loan.status == LoanStatus.ACTIVE)).all()
     booked = 0
     for loan_id in ids:
-        loan = booking.lock_loan(db, loan_id)  # type: ignore[arg-type]
+        loan = loans.lock_loan(db, loan_id)  # type: ignore[arg-type]
         if loan is not None and loan.status == LoanStatus.ACTIVE:
             booked += booking.accrue(db, clock, loan) is not None
         db.commit()
@@ -107,16 +105,3 @@ def run(
     payments.settle_pending(db, clock, settings, acquirer, sms)
     book_accruals(db, clock)
     return unbalanced(db) + loan_differences(db, clock) + charge_differences(db, acquirer)
-
-
-def main() -> int:
-    with wiring.unit() as u:
-        found = run(u.db, u.clock, u.settings, u.acquirer, u.sms)
-    for line in found:
-        print(line)
-    print(f"Расхождений: {len(found)}")
-    return 1 if found else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
