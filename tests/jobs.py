@@ -21,6 +21,12 @@ def instant_sms(db: Session, clock: Clock) -> Outbox:
     return Outbox(db, clock, deliver_now)
 
 
+def held_sms(db: Session, clock: Clock) -> Outbox:
+    """The outbox, its messages left waiting for the worker's sweep: for racing threads, where a
+    delivery right after each commit would need a second connection per thread."""
+    return Outbox(db, clock, lambda _sms_id: None)
+
+
 class NoJobs:
     """Jobs that wait: a test runs the decision itself, when it wants it."""
 

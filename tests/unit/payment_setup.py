@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session
 
-from credit7_web.clock import FixedClock
+from credit7_web.clock import Clock, FixedClock
 from credit7_web.lending import cards
 from credit7_web.lending.models import Loan
+from credit7_web.messages.outbox import Outbox
 from credit7_web.sandbox import acquirer as acq
 from credit7_web.sandbox.acquirer import SandboxAcquirer, check_card_entry
 from credit7_web.servicing import payments
@@ -52,10 +55,14 @@ def charge(db: Session, clock: FixedClock, attempt: PaymentAttempt, number: str)
 
 
 def finish(
-    db: Session, clock: FixedClock, settings: Settings, attempt: PaymentAttempt
+    db: Session,
+    clock: FixedClock,
+    settings: Settings,
+    attempt: PaymentAttempt,
+    sms: Callable[[Session, Clock], Outbox] = instant_sms,
 ) -> payments.Outcome:
     acquirer = SandboxAcquirer(db, clock)
-    return payments.finish(db, clock, settings, acquirer, instant_sms(db, clock), attempt)
+    return payments.finish(db, clock, settings, acquirer, sms(db, clock), attempt)
 
 
 def pay(

@@ -16,7 +16,7 @@ from credit7_web.sandbox.acquirer import SandboxAcquirer
 from credit7_web.servicing import payments, reconcile
 from credit7_web.servicing.models import PaymentAttempt
 from credit7_web.settings import Settings
-from tests.jobs import instant_sms
+from tests.jobs import held_sms, instant_sms
 from tests.unit.payment_setup import charge, finish, open_attempt, running_loan
 
 pytestmark = pytest.mark.postgres
@@ -49,7 +49,7 @@ def test_fifty_payments_with_distinct_keys_never_overpay(
 
     def finish_one(attempt_id: int) -> None:
         with Session(racers) as own:
-            finish(own, clock, settings, own.get(PaymentAttempt, attempt_id))  # type: ignore[arg-type]
+            finish(own, clock, settings, own.get(PaymentAttempt, attempt_id), held_sms)  # type: ignore[arg-type]
 
     with ThreadPoolExecutor(max_workers=N) as pool:
         list(pool.map(finish_one, [a.id for a in attempts]))
@@ -76,7 +76,7 @@ def test_fifty_repeats_of_one_key_move_money_once(
             mine = own.get(type(loan), loan.id)
             attempt = open_attempt(own, clock, mine, 500_00, key=key)  # type: ignore[arg-type]
             charge(own, clock, attempt, "4111 1111 1111 1111")  # a repeat finds it charged
-            return finish(own, clock, settings, attempt).attempt.id  # type: ignore[return-value]
+            return finish(own, clock, settings, attempt, held_sms).attempt.id  # type: ignore[return-value]
 
     with ThreadPoolExecutor(max_workers=N) as pool:
         ids = set(pool.map(start_and_finish, range(N)))
